@@ -1,0 +1,3 @@
+"""Seminarium: run international judicial seminars online."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from seminarium.core.context_processors import SWITCHER_ZONES
+
+from .models import Person
+
+
+class ProfileForm(forms.ModelForm):
+    """What a person may change about themselves: their name forms and preferences."""
+
+    confirm_names = forms.BooleanField(
+        label=_("I confirm that my name is written correctly in each script."), required=False
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "family_name",
+            "given_name",
+            "patronymic",
+            "latin_family_name",
+            "latin_given_name",
+            "chinese_name",
+            "russian_name",
+            "preferred_language",
+            "home_timezone",
+        ]
+        widgets = {
+            "preferred_language": forms.Select(),
+            "home_timezone": forms.TextInput(attrs={"list": "zone-names"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["preferred_language"].widget.choices = settings.LANGUAGES
+        self.zone_suggestions = SWITCHER_ZONES
