@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from seminarium.api import api
+
 urlpatterns = [
     path("", include("seminarium.core.urls")),
     path("", include("seminarium.people.urls")),
     path("", include("seminarium.programmes.urls")),
+    path("console/", include("seminarium.programmes.console_urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
