@@ -30,7 +30,7 @@ format: $(BIN)/seminarium
 
 # Extract strings (needs GNU gettext), then compile with Babel (pure Python).
 translations: $(BIN)/seminarium
-	cd src/seminarium && ../../$(BIN)/seminarium makemessages --all --no-obsolete --add-location file
+	cd src/seminarium && ../../$(BIN)/seminarium makemessages -l zh_Hans -l ru --no-obsolete --add-location file --ignore 'static/*'
 	$(MAKE) messages
 
 messages: $(BIN)/seminarium

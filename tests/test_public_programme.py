@@ -144,3 +144,15 @@ def test_home_lists_published_programmes_only(client, db):
     factories.ProgrammeFactory(title={"en": "Hidden seminar"}, status=Programme.Status.DRAFT)
     text = client.get("/?lang=en").content.decode()
     assert "Shown seminar" in text and "Hidden seminar" not in text
+
+
+def test_cached_page_follows_edits_to_sessions_and_people(client, ceremony):
+    url = f"/p/{ceremony.programme.slug}/?lang=en"
+    assert "Opening Ceremony" in client.get(url).content.decode()
+    ceremony.title = {"en": "Solemn Opening"}
+    ceremony.save()
+    host = ceremony.roles.get(role=SessionRole.Role.HOST).person
+    host.latin_given_name = "Xiao-hong"
+    host.save()
+    text = client.get(url).content.decode()
+    assert "Solemn Opening" in text and "Liu Xiao-hong" in text

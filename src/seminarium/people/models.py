@@ -1,9 +1,11 @@
 """Organisations and people. Names are kept exactly as supplied, per script."""
 
+import functools
+import time
 import zoneinfo
-from functools import cache
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
@@ -15,7 +17,7 @@ from seminarium.core.models import Country
 from .names import NameForms, join_name
 
 
-@cache
+@functools.cache
 def _zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
@@ -134,3 +136,15 @@ class Person(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.home_timezone)
+
+
+_DIRECTORY_VERSION_KEY = "people:directory-version"
+
+
+def directory_version() -> int:
+    """Changes whenever a person or organisation changes; part of cached pages' keys."""
+    return cache.get_or_set(_DIRECTORY_VERSION_KEY, time.time_ns, timeout=None)
+
+
+def bump_directory_version(**_kwargs) -> None:
+    cache.set(_DIRECTORY_VERSION_KEY, time.time_ns(), timeout=None)

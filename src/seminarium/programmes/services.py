@@ -2,16 +2,10 @@
 views, the API and commands all call these."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from seminarium.core.audit import audited_delete, audited_save, record, snapshot
 
 from .models import Participation, Programme, ProgrammeRole, Session, SessionRole
-
-
-def _touch(programme_id: int) -> None:
-    """Mark the programme changed, so cached pages and feeds are rebuilt."""
-    Programme.objects.filter(pk=programme_id).update(updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -45,30 +39,23 @@ def set_programme_status(actor, programme: Programme, status: str) -> Programme:
 @transaction.atomic
 def save_session(actor, session: Session) -> Session:
     audited_save(actor, session, programme_id=session.programme_id)
-    _touch(session.programme_id)
     return session
 
 
 @transaction.atomic
 def delete_session(actor, session: Session) -> None:
-    programme_id = session.programme_id
-    audited_delete(actor, session, programme_id=programme_id)
-    _touch(programme_id)
+    audited_delete(actor, session, programme_id=session.programme_id)
 
 
 @transaction.atomic
 def save_session_role(actor, role: SessionRole) -> SessionRole:
-    programme_id = role.session.programme_id
-    audited_save(actor, role, programme_id=programme_id)
-    _touch(programme_id)
+    audited_save(actor, role, programme_id=role.session.programme_id)
     return role
 
 
 @transaction.atomic
 def delete_session_role(actor, role: SessionRole) -> None:
-    programme_id = role.session.programme_id
-    audited_delete(actor, role, programme_id=programme_id)
-    _touch(programme_id)
+    audited_delete(actor, role, programme_id=role.session.programme_id)
 
 
 @transaction.atomic

@@ -1,16 +1,24 @@
 """Public programme pages, the iCal feed and the participant portal."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from seminarium.core import locales
+from seminarium.people.models import directory_version
 
 from . import agenda, calendar
 from .models import Participation, Programme
+
+# A backstop: keys change with every edit anyway.
+AGENDA_CACHE_SECONDS = 24 * 3600
 
 
 def _visible_programme(request: HttpRequest, slug: str) -> Programme:
@@ -26,18 +34,35 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "programmes/home.html", {"programmes": programmes})
 
 
+def _agenda_html(programme: Programme, language: str, zone: ZoneInfo) -> tuple[str, datetime]:
+    """The rendered days and sessions, and the first session's start; cached until
+    the programme, its sessions or anyone in them change."""
+    key = (
+        f"agenda:{programme.pk}:{programme.updated_at.timestamp()}:{directory_version()}"
+        f":{language}:{zone.key}"
+    )
+    if cached := cache.get(key):
+        return mark_safe(cached[0]), cached[1]
+    sessions = agenda.sessions_with_people(programme)
+    first = sessions[0].start if sessions else datetime.now(UTC)
+    html = render_to_string(
+        "programmes/_agenda.html", {"days": agenda.build(programme, sessions, language, zone)}
+    )
+    cache.set(key, (str(html), first), timeout=AGENDA_CACHE_SECONDS)
+    return html, first
+
+
 def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _visible_programme(request, slug)
     language = get_language()
     zone = request.viewer.zone_or(programme.zone)
-    sessions = list(agenda.sessions_with_people(programme))
-    first = sessions[0].start if sessions else datetime.now(UTC)
+    html, first = _agenda_html(programme, language, zone)
     return render(
         request,
         "programmes/programme.html",
         {
             "programme": programme,
-            "days": agenda.build(programme, sessions, language, zone),
+            "agenda": html,
             "zone": zone,
             "zone_label": locales.zone_label(zone, language, first),
             "programme_zone_label": locales.zone_label(programme.zone, language, first),
@@ -49,7 +74,7 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _visible_programme(request, slug)
-    sessions = list(agenda.sessions_with_people(programme))
+    sessions = agenda.sessions_with_people(programme)
     return calendar.ical_response(request, programme, sessions, get_language())
 
 
@@ -68,8 +93,10 @@ def portal(request: HttpRequest) -> HttpResponse:
     for participation in participations:
         programme = participation.programme
         zone = request.viewer.zone_or(person.zone if person else programme.zone)
-        sessions = list(agenda.sessions_with_people(programme))
-        my_session_ids = {s.pk for s in sessions for r in s.roles.all() if r.person_id == person.pk}
+        sessions = agenda.sessions_with_people(programme)
+        my_session_ids = {
+            s.pk for s in sessions for r in s.ordered_roles if r.person_id == person.pk
+        }
         entries.append(
             {
                 "participation": participation,
