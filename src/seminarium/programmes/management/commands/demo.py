@@ -1,0 +1,45 @@
+"""`seminarium demo`: set up the demonstration seminar and serve it locally."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from seminarium.programmes.demo import DEMO_SLUG, load_demo, sign_in_links
+
+ROLE_LABELS = {
+    "organiser": gettext_lazy("Organiser (CNISCO programme officer)"),
+    "coordinator": gettext_lazy("Country coordinator (Kazakhstan)"),
+    "participant": gettext_lazy("Participant (judge from Kazakhstan)"),
+    "lecturer": gettext_lazy("Lecturer (Beijing)"),
+    "interpreter": gettext_lazy("Interpreter (Chinese–Russian)"),
+}
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Load the SCO Judges Seminar 2021 as demonstration data, print sign-in links "
+        "and serve the site."
+    )
+
+    def add_arguments(self, parser):
+        # `seminarium` reads --addr before settings load, to derive SITE_URL and ALLOWED_HOSTS.
+        parser.add_argument("--addr", default="127.0.0.1:8000", help=_("Address to serve on."))
+        parser.add_argument("--no-serve", action="store_true", help=_("Print the links and stop."))
+
+    def handle(self, *args, addr: str, no_serve: bool, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        users = load_demo()
+        links = sign_in_links(users, settings.SITE_URL)
+
+        self.stdout.write(self.style.MIGRATE_HEADING(_("Sign-in links for the demo roles:")))
+        for role, link in links.items():
+            self.stdout.write(f"  {ROLE_LABELS[role]}:\n    {link}")
+        public = settings.SITE_URL + reverse("programme", kwargs={"slug": DEMO_SLUG})
+        self.stdout.write(self.style.MIGRATE_HEADING(_("Public programme page:")))
+        self.stdout.write(f"  {public}")
+        if no_serve:
+            return
+        call_command("runserver", addr, use_reloader=False)
