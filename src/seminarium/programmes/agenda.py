@@ -10,17 +10,19 @@ from datetime import date
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from django.utils.html import escape, format_html
+from django.utils.translation import gettext
+
 from seminarium.core import locales
+from seminarium.people.models import Person
 
 from .models import Programme, Session, SessionRole
 
 
 @dataclass
 class RoleLine:
-    name: str
+    person: str  # "<strong>name</strong>, position, organisation", escaped
     role: str
-    position: str
-    organisation: str
     location: str
 
 
@@ -31,10 +33,8 @@ class AgendaSession:
     description: str
     kind: str
     time: str  # "14:00–15:30" in the reader's zone
-    programme_time: str  # the same in the programme's zone, when the zones differ
-    floor_language: str
-    interpretation: str
-    room: str
+    programme_time: str  # "16:00–17:30 programme time", when the zones differ
+    details: str  # "In Chinese · interpretation into Russian, English · Hall A · online"
     onsite: list[RoleLine] = field(default_factory=list)
     online: list[RoleLine] = field(default_factory=list)
     speakers: list[RoleLine] = field(default_factory=list)
@@ -48,19 +48,21 @@ class AgendaDay:
 
 
 def sessions_with_people(programme: Programme) -> list[Session]:
-    """All sessions with their roles, people and organisations, in two queries.
+    """All sessions with their roles, people and organisations, in three queries.
 
     Roles are grouped here rather than with prefetch_related, whose per-object
-    `.all()` clones a query holding every session id: quadratic on big programmes.
+    `.all()` clones a query holding every session id (quadratic on big programmes),
+    and each person is loaded once however many roles they hold.
     """
     sessions = list(programme.sessions.order_by("start", "id"))
-    roles_by_session: dict[int, list[SessionRole]] = defaultdict(list)
-    roles = (
-        SessionRole.objects.filter(session__programme=programme)
-        .select_related("person__organisation")
-        .order_by("protocol_order", "id")
+    roles = list(
+        SessionRole.objects.filter(session__programme=programme).order_by("protocol_order", "id")
     )
+    people = Person.objects.filter(pk__in={role.person_id for role in roles})
+    people_by_id = {person.pk: person for person in people.select_related("organisation")}
+    roles_by_session: dict[int, list[SessionRole]] = defaultdict(list)
     for role in roles:
+        role.person = people_by_id[role.person_id]
         roles_by_session[role.session_id].append(role)
     for session in sessions:
         session.ordered_roles = roles_by_session.get(session.pk, [])
@@ -75,30 +77,52 @@ def build(
     cldr = locales.cldr_locale(language)
     kinds = {value: str(label) for value, label in Session.Kind.choices}
     role_names = {value: str(label) for value, label in SessionRole.Role.choices}
-    people: dict[int, tuple[str, str, str]] = {}
+    people: dict[int, str] = {}
+
+    # Translated once per page rather than once per session.
+    programme_time_label = gettext("%(time)s programme time")
+    floor_label = gettext("In %(language)s")
+    interpretation_label = gettext("interpretation into %(languages)s")
+    online_label = gettext("online")
 
     def language_name(code: str) -> str:
         return cldr.languages.get(code.split("-")[0], code)
+
+    def details(session: Session) -> str:
+        parts = [floor_label % {"language": language_name(session.floor_language)}]
+        if session.interpretation_languages:
+            names = ", ".join(map(language_name, session.interpretation_languages))
+            parts.append(interpretation_label % {"languages": names})
+        if session.room:
+            parts.append(session.room.localize(language))
+        if session.is_online:
+            parts.append(online_label)
+        return " · ".join(parts)
 
     def span(session: Session, in_zone: ZoneInfo) -> str:
         start = locales.short_time(session.start, in_zone, language)
         end = locales.short_time(session.end, in_zone, language)
         return f"{start}–{end}"
 
-    def line(role: SessionRole) -> RoleLine:
+    def person_html(role: SessionRole) -> str:
+        """Once per person, not per role: big programmes repeat the same people."""
         if role.person_id not in people:
             person, organisation = role.person, role.person.organisation
-            people[role.person_id] = (
-                person.display_name(language),
+            details = [
                 person.position.localize(language) if person.position else "",
                 organisation.name.localize(language) if organisation else "",
+            ]
+            people[role.person_id] = format_html(
+                "<strong>{}</strong>{}",
+                person.display_name(language),
+                "".join(f", {escape(d)}" for d in details if d),
             )
-        name, position, organisation_name = people[role.person_id]
+        return people[role.person_id]
+
+    def line(role: SessionRole) -> RoleLine:
         return RoleLine(
-            name=name,
+            person=person_html(role),
             role=role_names[role.role],
-            position=position,
-            organisation=organisation_name,
             location=role.location.localize(language) if role.location else "",
         )
 
@@ -110,10 +134,8 @@ def build(
             description=session.description.localize(language) if session.description else "",
             kind=kinds[session.kind],
             time=span(session, zone),
-            programme_time=span(session, home) if differs else "",
-            floor_language=language_name(session.floor_language),
-            interpretation=", ".join(map(language_name, session.interpretation_languages)),
-            room=session.room.localize(language) if session.room else "",
+            programme_time=programme_time_label % {"time": span(session, home)} if differs else "",
+            details=details(session),
         )
         for role in session.ordered_roles:
             if session.kind == Session.Kind.CEREMONY and role.role == SessionRole.Role.GUEST:
