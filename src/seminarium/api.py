@@ -1,5 +1,21 @@
-"""The REST API, under /api/v1/ (django-ninja). Each app contributes a router."""
+"""The REST API, under /api/v1/ (django-ninja). Each app contributes a router.
+
+Reads work without a token and show what an anonymous visitor may see; writes need
+``Authorization: Bearer <key>`` (keys come from ``seminarium token create``).
+"""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Seminarium API", version="1", urls_namespace="api-v1")
+from seminarium.core.api import install_error_handlers, token_or_anonymous
+from seminarium.people.api import router as people_router
+from seminarium.programmes.api import router as programmes_router
+
+api = NinjaAPI(
+    title="Seminarium API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=token_or_anonymous,
+)
+install_error_handlers(api)
+api.add_router("", people_router)
+api.add_router("", programmes_router)

@@ -109,7 +109,8 @@ def organises_person(user, person) -> bool:
     if person is None:
         return False
     ids = organiser_programme_ids(user)
-    return bool(ids) and person.participations.filter(programme_id__in=ids).exists()
+    # .all() rather than a query, so that lists of people can prefetch participations.
+    return bool(ids) and any(p.programme_id in ids for p in person.participations.all())
 
 
 @rules.predicate
@@ -130,6 +131,7 @@ rules.add_perm("programmes.view_participation", is_manager | is_coordinator_of_c
 rules.add_perm("programmes.change_participation", is_manager)
 rules.add_perm("programmes.view_session", is_published | is_manager | is_coordinator | takes_part)
 rules.add_perm("programmes.change_session", is_manager)
+rules.add_perm("programmes.join_session", is_manager | is_coordinator | takes_part)
 
 rules.add_perm(
     "people.view_person", is_site_admin | is_self | organises_person | coordinates_person
