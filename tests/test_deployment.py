@@ -18,6 +18,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
     }
     env.pop("HTTPS", None)
     env.pop("DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests, never in production
     result = subprocess.run(
         [sys.executable, "-m", "seminarium", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
