@@ -48,9 +48,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "seminarium.core",
     "seminarium.people",
     "seminarium.programmes",
+    "seminarium.nominations",
 ]
 
 MIDDLEWARE = [
@@ -213,3 +216,16 @@ LOGGING = {
 # Video rooms. Until a conferencing provider is configured, sessions use public
 # Jitsi rooms with unguessable names.
 JITSI_BASE_URL = env.str("JITSI_BASE_URL", default="https://meet.jit.si")
+
+# Background jobs (Django's tasks API). Embedded default: a database-backed queue,
+# worked by `seminarium db_worker` (which `seminarium demo` starts). Production may
+# use Redis-backed RQ workers: TASKS_BACKEND=rq with REDIS_URL, run `seminarium rqworker`.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

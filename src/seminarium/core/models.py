@@ -133,3 +133,42 @@ class ApiToken(models.Model):
         key = secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=_hash_token(key), prefix=key[:8])
         return token, key
+
+
+class OutboxMessage(models.Model):
+    """An e-mail waiting to go, gone, or failed. Organisers review it per programme.
+
+    ``preview`` is the text as organisers may see it: personal sign-in links are
+    replaced by a placeholder, so reviewing the outbox never exposes them.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    to = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=10)
+    purpose = models.CharField(_("purpose"), max_length=40)
+    subject = models.CharField(_("subject"), max_length=300)
+    text_body = models.TextField()
+    html_body = models.TextField(blank=True)
+    preview = models.TextField(_("text"))
+    programme_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    country_code = models.CharField(max_length=2, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

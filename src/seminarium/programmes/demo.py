@@ -10,10 +10,8 @@ Everything is created through the services, so the audit log shows it (actor: sy
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-import sesame.utils
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -21,6 +19,7 @@ from django.urls import reverse
 
 from seminarium.core.audit import record
 from seminarium.core.models import Country
+from seminarium.core.signin import sign_in_url
 from seminarium.people.models import Organisation, Person
 from seminarium.people.services import save_organisation, save_person
 
@@ -1197,11 +1196,12 @@ def load_demo() -> dict[str, AbstractBaseUser]:
 
 
 def sign_in_links(users: dict[str, AbstractBaseUser], base_url: str) -> dict[str, str]:
-    """One django-sesame sign-in link per demo user, landing on that user's start page."""
-    sign_in = base_url.rstrip("/") + reverse("sign_in_link")
-    links = {}
-    for role, user in users.items():
-        landing = reverse("console:home") if role == "organiser" else reverse("portal")
-        next_page = urlencode({"next": landing}, safe="/")
-        links[role] = f"{sign_in}{sesame.utils.get_query_string(user)}&{next_page}"
-    return links
+    """One sign-in link per demo user, landing on that user's start page."""
+    return {
+        role: sign_in_url(
+            user,
+            reverse("console:home") if role == "organiser" else reverse("portal"),
+            base_url,
+        )
+        for role, user in users.items()
+    }
