@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("seminarium.people.urls")),
     path("", include("seminarium.programmes.urls")),
     path("console/", include("seminarium.programmes.console_urls")),
+    path("", include("seminarium.nominations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
