@@ -179,6 +179,16 @@ def test_creating_a_programme_audits_it_and_makes_the_creator_its_organiser(worl
     assert (event.action, event.actor) == ("create", world.organiser)
 
 
+def test_a_programme_title_is_needed_in_every_working_language(world):
+    data = _programme_data(world.a.host, **{f"title_{RU}": ""})
+    response = client_for(world.organiser).post(reverse("console:programme_create"), data)
+    assert response.status_code == 200
+    assert "Give the title in every working language; missing: Russian." in (
+        response.content.decode()
+    )
+    assert not Programme.objects.filter(slug="sco-judges-2021").exists()
+
+
 def test_an_unknown_programme_time_zone_is_refused(world):
     data = _programme_data(world.a.host, timezone="Asia/Atlantis")
     response = client_for(world.organiser).post(reverse("console:programme_create"), data)
@@ -258,6 +268,7 @@ def test_session_times_are_entered_in_the_programme_zone_and_stored_in_utc(world
         ),
         ({"floor_language": "kk"}, "Select a valid choice."),
         ({"start": "not a time"}, "Enter a valid date/time."),
+        ({f"title_{RU}": ""}, "Fill this in in every language shown."),
     ],
 )
 def test_invalid_sessions_are_shown_again_with_the_reason(world, overrides, message):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from i18nfield.forms import I18nFormField, I18nModelForm, I18nTextarea, I18nTextInput
 from i18nfield.strings import LazyI18nString
 
@@ -53,11 +54,17 @@ class ConsoleModelForm(I18nModelForm):
 
     template_name = "core/console/form_fields.html"
     required_css_class = "required"
+    # Forms shown in a programme's working languages set this: a programme published
+    # in three languages must not show gaps in one of them.
+    require_every_language = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, I18nFormField):
+                if self.require_every_language:
+                    field.require_all_fields = field.one_required
+                    field.error_messages["incomplete"] = _("Fill this in in every language shown.")
                 labelled_class = (
                     LabelledI18nTextarea
                     if isinstance(field.widget, I18nTextarea)

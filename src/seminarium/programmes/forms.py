@@ -61,9 +61,26 @@ class ProgrammeForm(ConsoleModelForm):
             "Sessions are entered and shown in this zone, e.g. Asia/Shanghai."
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        title, languages = cleaned.get("title"), cleaned.get("working_languages") or []
+        if title is not None:
+            data = title.data if isinstance(title.data, dict) else {}
+            missing = [code for code in languages if not data.get(code)]
+            if missing:
+                names = ", ".join(locales.language_name(code, get_language()) for code in missing)
+                self.add_error(
+                    "title",
+                    _("Give the title in every working language; missing: %(languages)s.")
+                    % {"languages": names},
+                )
+        return cleaned
+
 
 class SessionForm(ConsoleModelForm):
     """A session; start and end are typed as wall-clock times in the programme's zone."""
+
+    require_every_language = True
 
     start = ZonedDateTimeField(label=gettext_lazy("Start"))
     end = ZonedDateTimeField(label=gettext_lazy("End"))
