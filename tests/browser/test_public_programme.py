@@ -1,7 +1,6 @@
 """A reader switches language and zone on the public programme; a participant signs in by link."""
 
 from seminarium.programmes.demo import DEMO_SLUG, sign_in_links
-
 from seminarium.programmes.models import Session
 
 
