@@ -266,9 +266,7 @@ class Participation(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.INVITED
     )
     # Asked separately, and unknown until answered.
-    press_consent = models.BooleanField(
-        _("may be named in the press"), null=True, blank=True
-    )
+    press_consent = models.BooleanField(_("may be named in the press"), null=True, blank=True)
     recording_consent = models.BooleanField(_("may be recorded"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
