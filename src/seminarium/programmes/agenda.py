@@ -76,7 +76,10 @@ def build(
     differs = zone.key != home.key
     cldr = locales.cldr_locale(language)
     kinds = {value: str(label) for value, label in Session.Kind.choices}
-    role_names = {value: str(label) for value, label in SessionRole.Role.choices}
+    # Translators: a role before a name, as in "Speaker: Yang Wanming".
+    role_names = {
+        value: gettext("%(role)s:") % {"role": label} for value, label in SessionRole.Role.choices
+    }
     people: dict[int, str] = {}
 
     # Translated once per page rather than once per session.
@@ -84,6 +87,8 @@ def build(
     floor_label = gettext("In %(language)s")
     interpretation_label = gettext("interpretation into %(languages)s")
     online_label = gettext("online")
+    # Translators: separates items of a list; Chinese uses the full-width comma "，".
+    separator = gettext(", ")
 
     def language_name(code: str) -> str:
         return cldr.languages.get(code.split("-")[0], code)
@@ -91,7 +96,7 @@ def build(
     def details(session: Session) -> str:
         parts = [floor_label % {"language": language_name(session.floor_language)}]
         if session.interpretation_languages:
-            names = ", ".join(map(language_name, session.interpretation_languages))
+            names = separator.join(map(language_name, session.interpretation_languages))
             parts.append(interpretation_label % {"languages": names})
         if session.room:
             parts.append(session.room.localize(language))
@@ -115,7 +120,7 @@ def build(
             people[role.person_id] = format_html(
                 "<strong>{}</strong>{}",
                 person.display_name(language),
-                "".join(f", {escape(d)}" for d in details if d),
+                "".join(f"{separator}{escape(d)}" for d in details if d),
             )
         return people[role.person_id]
 
