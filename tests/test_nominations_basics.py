@@ -94,3 +94,14 @@ def test_call_is_mailed_to_coordinators_and_delivered(call, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert mail.deliver_due() == 1
     assert django_mail.outbox[0].subject.startswith("Call for nominations")
+
+
+def test_coordinators_hear_of_the_call_when_it_opens_not_at_every_edit(call):
+    assert OutboxMessage.objects.filter(purpose="call").count() == 1
+    services.open_call(
+        None, call.programme, deadline=call.deadline + timedelta(days=1), quotas={"KZ": 3}
+    )
+    assert OutboxMessage.objects.filter(purpose="call").count() == 1
+    services.close_call(None, call)
+    services.open_call(None, call.programme, deadline=call.deadline, quotas={})
+    assert OutboxMessage.objects.filter(purpose="call").count() == 2

@@ -119,7 +119,8 @@ def retry(message: OutboxMessage) -> None:
     """Put a failed message back in the queue, now."""
     from .tasks import deliver_outbox, enqueue_after_commit
 
+    # A fresh round of attempts: a retried message deserves the full backoff again.
     OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxMessage.Status.QUEUED, next_attempt_at=timezone.now()
+        status=OutboxMessage.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
     )
     enqueue_after_commit(deliver_outbox)

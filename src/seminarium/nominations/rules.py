@@ -35,10 +35,7 @@ rules.add_perm("nominations.view_call", manages_call | coordinates_call)
 rules.add_perm("nominations.change_call", manages_call)
 rules.add_perm("nominations.decide", manages_call)
 # On a Nomination or Quota: the organisers, and that country's coordinator.
-rules.add_perm(
-    "nominations.view_nomination",
-    coordinates_country_of
-    | rules.predicate(lambda user, obj: obj is not None and manages_call(user, obj.call)),
-)
-rules.add_perm("nominations.nominate", coordinates_country_of)
+rules.add_perm("nominations.view_nomination", coordinates_country_of | manages_call_of)
+rules.add_perm("nominations.nominate", coordinates_country_of | manages_call_of)
+# Withdrawing is the nominating authority's act; organisers reject instead.
 rules.add_perm("nominations.withdraw", coordinates_country_of)

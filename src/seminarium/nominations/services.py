@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from seminarium.core import mail
-from seminarium.core.audit import audited_save, record, snapshot
+from seminarium.core.audit import audited_delete, audited_save, record, snapshot
 from seminarium.core.models import Country
 from seminarium.core.signin import sign_in_url
 from seminarium.people.models import Person
@@ -30,7 +30,7 @@ from seminarium.people.services import save_person
 from seminarium.programmes.models import Participation, Programme, ProgrammeRole
 from seminarium.programmes.services import save_participation
 
-from .models import Call, Nomination, Quota
+from .models import Call, ExtraField, Nomination, Quota
 
 
 class NominationRefused(ValidationError):
@@ -90,9 +90,11 @@ def open_call(
     quotas: dict[str, int],
     message: dict | None = None,
 ) -> Call:
-    """Open (or re-open) the programme's call with per-country places, and tell
-    its country coordinators by e-mail."""
+    """Open (or edit) the programme's call with per-country places; when it opens,
+    tell its country coordinators by e-mail."""
     call = Call.objects.filter(programme=programme).first() or Call(programme=programme)
+    # Coordinators hear of a call when it opens, not at every later edit.
+    announce = call.status != Call.Status.OPEN
     call.deadline = deadline
     call.message = message or {}
     call.status = Call.Status.OPEN
@@ -100,6 +102,8 @@ def open_call(
     audited_save(actor, call, programme_id=programme.pk)
     for code, places in quotas.items():
         set_places(actor, call, code, places)
+    if not announce:
+        return call
     for role in ProgrammeRole.objects.filter(
         programme=programme, role=ProgrammeRole.Role.COORDINATOR
     ).select_related("user", "user__person"):
@@ -117,6 +121,19 @@ def open_call(
             personal_link=sign_in_url(role.user, f"/nominations/{programme.slug}/"),
         )
     return call
+
+
+@transaction.atomic
+def save_extra_fields(
+    actor, call: Call, questions: list[ExtraField], removed: list[ExtraField]
+) -> None:
+    """Save the call's extra questions in the order given; delete the removed ones."""
+    for question in removed:
+        audited_delete(actor, question, programme_id=call.programme_id)
+    for position, question in enumerate(questions):
+        question.call = call
+        question.position = position
+        audited_save(actor, question, programme_id=call.programme_id)
 
 
 @transaction.atomic
@@ -310,7 +327,16 @@ def decide(actor, nomination: Nomination, decision: str, reason: str = "") -> No
     nomination.decided_at = timezone.now()
     if decision == Status.WAITLISTED:
         nomination.waitlisted_at = nomination.decided_at
-    nomination.save()
+    try:
+        with transaction.atomic():
+            nomination.save()
+    except IntegrityError as error:
+        # A rejected judge taken back after being nominated again meanwhile.
+        raise _refuse(
+            _("%(email)s is already nominated for this programme."),
+            "duplicate",
+            email=nomination.email,
+        ) from error
     _audit(actor, decision, nomination, before)
     if decision == Status.APPROVED:
         _admit(actor, nomination)
@@ -343,9 +369,19 @@ def _promote_waiting(actor, call: Call, country: str) -> None:
 def _admit(actor, nomination: Nomination, promoted: bool = False) -> None:
     """An approved nominee takes part: a participation, an account and an invitation."""
     programme, person = nomination.call.programme, nomination.person
-    participation = nomination.participation or Participation(
-        programme=programme, person=person, country_id=nomination.country_id
+    # A judge nominated again after a withdrawal or rejection gets the earlier
+    # participation back (one per programme); it now belongs to this nomination.
+    participation = (
+        nomination.participation
+        or Participation.objects.filter(programme=programme, person=person).first()
     )
+    if participation is None:
+        participation = Participation(programme=programme, person=person)
+    else:
+        Nomination.objects.filter(participation=participation).exclude(pk=nomination.pk).update(
+            participation=None
+        )
+    participation.country_id = nomination.country_id
     participation.status = Participation.Status.INVITED
     save_participation(actor, participation)
     nomination.participation = participation

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from seminarium.people import console as people
 
-from . import console
+from . import audit_views, console, name_sheet
 
 app_name = "console"
 
@@ -36,6 +36,17 @@ programme_patterns = [
         name="participation_delete",
     ),
     path("staff/", console.programme_roles, name="programme_roles"),
+    path("names/", name_sheet.sheet, name="name_sheet"),
+    path("names.<str:file_format>", name_sheet.download, name="name_sheet_download"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("outbox/", audit_views.outbox, name="outbox"),
+    path("outbox/<int:message_id>/retry/", audit_views.outbox_retry, name="outbox_retry"),
+    path("people/<int:person_id>/data/", audit_views.person_data, name="programme_person_data"),
+    path(
+        "people/<int:person_id>/data.json",
+        audit_views.person_data_json,
+        name="programme_person_data_json",
+    ),
 ]
 
 urlpatterns = [
@@ -45,6 +56,9 @@ urlpatterns = [
     path("people/", people.person_list, name="people"),
     path("people/new/", people.person_create, name="person_create"),
     path("people/<int:person_id>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:person_id>/data/", audit_views.person_data, name="person_data"),
+    path("people/<int:person_id>/data.json", audit_views.person_data_json, name="person_data_json"),
+    path("people/<int:person_id>/erase/", audit_views.person_erase, name="person_data_erase"),
     path("organisations/", people.organisation_list, name="organisations"),
     path("organisations/new/", people.organisation_create, name="organisation_create"),
     path(

@@ -1,5 +1,8 @@
 """`seminarium demo`: set up the demonstration seminar and serve it locally."""
 
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -42,4 +45,20 @@ class Command(BaseCommand):
         self.stdout.write(f"  {public}")
         if no_serve:
             return
-        call_command("runserver", addr, use_reloader=False)
+        worker = self._start_worker()
+        try:
+            call_command("runserver", addr, use_reloader=False)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
+
+    def _start_worker(self) -> subprocess.Popen | None:
+        """The database task worker, so that invitations go out (to the console by default).
+
+        It inherits this process's environment, demo settings included.
+        """
+        if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+            return None
+        self.stdout.write(self.style.MIGRATE_HEADING(_("Starting the background worker.")))
+        return subprocess.Popen([sys.executable, "-m", "seminarium", "db_worker"])
