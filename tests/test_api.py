@@ -730,6 +730,14 @@ def test_openapi_lists_every_resource(db):
             "/people/{person_id}",
             "/organisations",
             "/organisations/{organisation_id}",
+            "/programmes/{slug}/call",
+            "/programmes/{slug}/call/quotas",
+            "/programmes/{slug}/call/quotas/move",
+            "/programmes/{slug}/nominations",
+            "/programmes/{slug}/nominations/{nomination_id}",
+            "/programmes/{slug}/nominations/{nomination_id}/withdraw",
+            "/programmes/{slug}/nominations/{nomination_id}/substitute",
+            "/programmes/{slug}/nominations/{nomination_id}/decision",
         ]
     }
     components = schema["components"]["schemas"]

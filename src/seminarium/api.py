@@ -7,6 +7,8 @@ Reads work without a token and show what an anonymous visitor may see; writes ne
 from ninja import NinjaAPI
 
 from seminarium.core.api import install_error_handlers, token_or_anonymous
+from seminarium.nominations.api import install_refusal_handler
+from seminarium.nominations.api import router as nominations_router
 from seminarium.people.api import router as people_router
 from seminarium.programmes.api import router as programmes_router
 
@@ -19,3 +21,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", people_router)
 api.add_router("", programmes_router)
+api.add_router("", nominations_router)
+install_refusal_handler(api)
