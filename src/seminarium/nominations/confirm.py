@@ -23,15 +23,6 @@ from seminarium.programmes.models import Participation
 from . import services
 
 YES, NO = "yes", "no"
-NAME_FIELDS = [
-    "family_name",
-    "given_name",
-    "patronymic",
-    "latin_family_name",
-    "latin_given_name",
-    "chinese_name",
-    "russian_name",
-]
 
 
 def _yes_no(label, yes, no) -> forms.TypedChoiceField:
@@ -95,11 +86,11 @@ class NamesForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = NAME_FIELDS
+        fields = Person.NAME_FIELDS
 
     def suggestions(self) -> dict[str, str]:
         """Suggested forms that differ from what the form now holds, keyed by field."""
-        value = {name: (self[name].value() or "") for name in NAME_FIELDS}
+        value = {name: (self[name].value() or "") for name in Person.NAME_FIELDS}
         offered = suggest(value["family_name"], value["given_name"], value["patronymic"])
         return {
             name: suggestion
@@ -162,7 +153,7 @@ def confirm(request: HttpRequest, participation_id: int) -> HttpResponse:
             "person": person,
             "answers": answers,
             "names": names,
-            "name_rows": [(names[name], suggestions.get(name)) for name in NAME_FIELDS],
+            "name_rows": [(names[name], suggestions.get(name)) for name in Person.NAME_FIELDS],
             "declined": declined,
         },
     )

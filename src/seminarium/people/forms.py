@@ -18,13 +18,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "family_name",
-            "given_name",
-            "patronymic",
-            "latin_family_name",
-            "latin_given_name",
-            "chinese_name",
-            "russian_name",
+            *Person.NAME_FIELDS,
             "preferred_language",
             "home_timezone",
         ]
@@ -45,13 +39,7 @@ class PersonForm(ConsoleModelForm):
     class Meta:
         model = Person
         fields = [
-            "family_name",
-            "given_name",
-            "patronymic",
-            "latin_family_name",
-            "latin_given_name",
-            "chinese_name",
-            "russian_name",
+            *Person.NAME_FIELDS,
             "position",
             "organisation",
             "preferred_language",

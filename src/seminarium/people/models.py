@@ -60,7 +60,18 @@ class Organisation(models.Model):
 
 
 class Person(models.Model):
-    """Someone taking part. Only what a seminar needs is stored (see docs/personal-data.md)."""
+    """Someone taking part. Only what a seminar needs is stored (see docs/people-and-names.md)."""
+
+    # Every form of the name, as the person supplies and confirms them.
+    NAME_FIELDS = (
+        "family_name",
+        "given_name",
+        "patronymic",
+        "latin_family_name",
+        "latin_given_name",
+        "chinese_name",
+        "russian_name",
+    )
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
