@@ -15,6 +15,11 @@ LOCALE_DIR = Path(seminarium.__file__).parent / "locale"
 CATALOGUES = {"zh-hans": "zh_Hans", "ru": "ru"}
 
 
+def _key(value):
+    """Plural messages carry lists of forms; make them comparable and hashable."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def _catalogue(locale: str):
     with (LOCALE_DIR / locale / "LC_MESSAGES" / "django.po").open("rb") as handle:
         return read_po(handle)
@@ -36,8 +41,8 @@ def test_compiled_catalogue_matches_the_source(locale):
     from babel.messages.mofile import read_mo
 
     with (LOCALE_DIR / locale / "LC_MESSAGES" / "django.mo").open("rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
-    source = {m.id: m.string for m in _catalogue(locale) if m.id}
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
+    source = {_key(m.id): _key(m.string) for m in _catalogue(locale) if m.id}
     assert compiled == source, "run `make messages`"
 
 
