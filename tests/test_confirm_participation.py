@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from seminarium.nominations import services
 from seminarium.nominations.models import Nomination, Quota
@@ -32,6 +34,20 @@ def invited(db):
     services.decide(None, nomination, Nomination.Status.APPROVED)
     nomination.refresh_from_db()
     return nomination.participation
+
+
+DECLINED = (
+    "You have declined this invitation; your place was given to another participant. "
+    "If this is a mistake, please contact the organisers."
+)
+
+
+def _in_russian(message: str) -> str:
+    """The judge reads Russian (their preferred language); the catalogue must have it."""
+    with translation.override("ru"):
+        translated = gettext(message)
+    assert translated != message
+    return translated
 
 
 def _url(participation) -> str:
@@ -119,7 +135,7 @@ def test_attending_requires_both_consent_answers(invited):
     del answer["press_consent"]
     response = client_for(invited.person.user).post(_url(invited), answer)
     assert response.status_code == 200
-    assert "Please answer this question." in response.content.decode()
+    assert _in_russian("Please answer this question.") in response.content.decode()
     invited.refresh_from_db()
     assert invited.status == Participation.Status.INVITED
     assert invited.press_consent is None
@@ -137,5 +153,5 @@ def test_declining_frees_the_place(invited):
     assert Quota.objects.get(call=invited.nomination.call, country="KZ").taken == 0
     # Afterwards the page says so and offers no form.
     page = client_for(invited.person.user).get(_url(invited)).content.decode()
-    assert "You have declined this invitation" in page
+    assert _in_russian(DECLINED) in page
     assert '<form method="post" class="stacked"' not in page
