@@ -14,6 +14,8 @@ PURE_MODULES = [
     "people/names.py",
     "people/transliteration.py",
     "attendance/intervals.py",
+    "timetabling/solver.py",
+    "timetabling/check.py",
 ]
 
 

@@ -2,7 +2,7 @@
 
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seminarium.people.names import CYRILLIC, HAN
@@ -90,11 +90,13 @@ han = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 
 
 @given(han, han)
+@settings(deadline=None)  # pypinyin loads its dictionaries on first use
 def test_chinese_suggestions_never_contain_tone_digits(family, given_name):
     for value in suggest(family, given_name, script=HAN).values():
         assert not re.search(r"\d", value)
 
 
 @given(st.text(), st.text(), st.text(), st.sampled_from(["", HAN, CYRILLIC, "Latn", "Zyyy"]))
+@settings(deadline=None)
 def test_suggest_never_raises_on_any_text(family, given_name, patronymic, script):
     assert isinstance(suggest(family, given_name, patronymic, script), dict)
