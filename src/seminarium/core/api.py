@@ -19,7 +19,7 @@ from ninja.security import HttpBearer
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 from . import preferences
-from .models import ApiToken, Country, validate_country_code
+from .models import ApiToken
 
 
 class TokenAuth(HttpBearer):
@@ -66,13 +66,6 @@ def assign(instance: models.Model, data: dict[str, Any]) -> models.Model:
     for name, value in data.items():
         setattr(instance, name, LazyI18nString(value) if isinstance(value, dict) else value)
     return instance
-
-
-def country_for_code(code: str) -> Country:
-    """The country row for an ISO code. Rows are made on first use: their names come from CLDR."""
-    validate_country_code(code)
-    country, _created = Country.objects.get_or_create(code=code.upper())
-    return country
 
 
 def _language_keyed(value: dict[str, str]) -> dict[str, str]:

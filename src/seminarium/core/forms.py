@@ -14,7 +14,7 @@ from i18nfield.strings import LazyI18nString
 
 from . import locales
 from .context_processors import SWITCHER_ZONES
-from .models import Country
+from .models import Country, country_for_code
 
 # CLDR territories that are groupings or placeholders, not countries.
 _NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"}
@@ -114,7 +114,7 @@ class CountryField(forms.ChoiceField):
 
     def clean(self, value) -> Country | None:
         code = super().clean(value)
-        return Country.objects.get_or_create(code=code)[0] if code else None
+        return country_for_code(code) if code else None
 
 
 class ZoneNameInput(forms.TextInput):

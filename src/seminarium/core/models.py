@@ -43,6 +43,13 @@ class Country(models.Model):
         return country_name(self.code, language or get_language() or settings.LANGUAGE_CODE)
 
 
+def country_for_code(code: str) -> Country:
+    """The country row for an ISO code, made on first use: its names come from CLDR."""
+    validate_country_code(code)
+    country, _created = Country.objects.get_or_create(code=code.upper())
+    return country
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("The audit log is append-only.")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from seminarium.core import mail
 from seminarium.core.audit import audited_delete, audited_save, record, snapshot
-from seminarium.core.models import Country
+from seminarium.core.models import Country, country_for_code
 from seminarium.core.signin import sign_in_url
 from seminarium.people.models import Person
 from seminarium.people.services import save_person
@@ -155,7 +155,7 @@ def close_call(actor, call: Call) -> Call:
 @transaction.atomic
 def set_places(actor, call: Call, country: str, places: int) -> Quota:
     """Set a country's places; never below the places already taken."""
-    country_row, _created = Country.objects.get_or_create(code=country.upper())
+    country_row = country_for_code(country)
     quota, _created = Quota.objects.get_or_create(
         call=call, country=country_row, defaults={"places": 0}
     )
@@ -198,7 +198,7 @@ def move_places(actor, call: Call, from_country: str, to_country: str, count: in
             country=source.country_id,
             count=count,
         )
-    target_country, _created = Country.objects.get_or_create(code=to_country.upper())
+    target_country = country_for_code(to_country)
     target, _created = Quota.objects.get_or_create(
         call=call, country=target_country, defaults={"places": 0}
     )

@@ -9,11 +9,11 @@ from seminarium.core.api import (
     I18nText,
     UtcDateTime,
     assign,
-    country_for_code,
     permitted_or_403,
     token_auth,
     visible_or_404,
 )
+from seminarium.core.models import country_for_code
 
 from . import services
 from .models import Organisation, Person
