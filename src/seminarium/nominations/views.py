@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from seminarium.core.console import console_view, edit_with_form
-from seminarium.programmes.models import Programme
+from seminarium.programmes.console import managed_programme
 from seminarium.programmes.rules import coordinator_scopes
 
 from . import imports, services
@@ -195,13 +195,6 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
 # The organisers' pages ----------------------------------------------------------------
 
 
-def _managed_programme(request: HttpRequest, programme_id: int) -> Programme:
-    programme = get_object_or_404(Programme, pk=programme_id)
-    if not request.user.has_perm("programmes.change_programme", programme):
-        raise Http404
-    return programme
-
-
 def _managed_call(request: HttpRequest, programme_id: int) -> Call:
     call = get_object_or_404(Call.objects.select_related("programme"), programme_id=programme_id)
     if not request.user.has_perm("nominations.change_call", call):
@@ -216,7 +209,7 @@ def _decisions_url(programme_id: int) -> str:
 @console_view
 def call_edit(request: HttpRequest, programme_id: int) -> HttpResponse:
     """Open the call, or change it: deadline, message, places per country, extra questions."""
-    programme = _managed_programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     call = Call.objects.filter(programme=programme).first() or Call(programme=programme)
     data = request.POST or None
     form = CallForm(data, instance=call, programme=programme)
@@ -263,7 +256,7 @@ def call_close(request: HttpRequest, programme_id: int) -> HttpResponse:
 @console_view
 def decisions(request: HttpRequest, programme_id: int) -> HttpResponse:
     """Every nomination, country by country, each with its decision form."""
-    programme = _managed_programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     call = Call.objects.filter(programme=programme).first()
     if call is None:
         return render(request, "nominations/decisions.html", {"programme": programme})

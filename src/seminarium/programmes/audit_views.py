@@ -31,6 +31,7 @@ from seminarium.core.models import AuditEvent, OutboxMessage
 from seminarium.people.data_rights import erase_person, export_person
 from seminarium.people.models import Person
 
+from .console import managed_programme
 from .models import Programme
 from .rules import coordinator_scopes
 
@@ -74,13 +75,6 @@ def _without_page(request: HttpRequest) -> str:
 def _zone_named(request: HttpRequest, programme: Programme) -> tuple[ZoneInfo, str]:
     zone = request.viewer.zone_or(programme.zone)
     return zone, locales.zone_label(zone, get_language(), timezone.now())
-
-
-def _managed_programme(request: HttpRequest, programme_id: int) -> Programme:
-    programme = get_object_or_404(Programme, pk=programme_id)
-    if not request.user.has_perm("programmes.change_programme", programme):
-        raise Http404
-    return programme
 
 
 # The audit log -----------------------------------------------------------------
@@ -189,7 +183,7 @@ def audit_log(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 @console_view
 def outbox(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = _managed_programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     listed = OutboxMessage.objects.filter(programme_id=programme.pk).defer(
         "text_body",
         "html_body",  # they hold personal sign-in links; organisers see the preview
@@ -216,7 +210,7 @@ def outbox(request: HttpRequest, programme_id: int) -> HttpResponse:
 @require_POST
 @console_view
 def outbox_retry(request: HttpRequest, programme_id: int, message_id: int) -> HttpResponse:
-    programme = _managed_programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     message = get_object_or_404(
         OutboxMessage, pk=message_id, programme_id=programme.pk, status=OutboxMessage.Status.FAILED
     )
@@ -247,7 +241,7 @@ def _person_in_scope(request: HttpRequest, person_id: int, programme_id: int | N
         if not request.user.is_superuser:
             raise Http404
         return person, None
-    programme = _managed_programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     # Relation names, as nominations sit above programmes.
     linked = (
         person.participations.filter(programme=programme).exists()

@@ -31,7 +31,8 @@ def _managed(request: HttpRequest, queryset: QuerySet, perm: str, **lookup):
     return obj
 
 
-def _programme(request: HttpRequest, programme_id: int) -> Programme:
+def managed_programme(request: HttpRequest, programme_id: int) -> Programme:
+    """A programme the user organises (or any, for site admins); otherwise 404."""
     return _managed(
         request,
         Programme.objects.select_related("host", "funder"),
@@ -73,7 +74,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 @console_view
 def programme_edit(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = _programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     return edit_with_form(
         request,
         ProgrammeForm(request.POST or None, instance=programme),
@@ -88,7 +89,7 @@ def programme_edit(request: HttpRequest, programme_id: int) -> HttpResponse:
 @require_POST
 @console_view
 def programme_status(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = _programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     status = request.POST.get("status")
     if status not in Programme.Status.values:
         raise Http404
@@ -98,7 +99,7 @@ def programme_status(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 @console_view
 def programme_overview(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = _programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     sessions = list(agenda.sessions_with_people(programme))
     by_country = (
         programme.participations.values("country")
@@ -127,7 +128,7 @@ def _session_url(session: Session) -> str:
 
 @console_view
 def session_create(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = _programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     return edit_with_form(
         request,
         SessionForm(request.POST or None, programme=programme),
@@ -268,7 +269,7 @@ def _participations_url(programme: Programme) -> str:
 
 @console_view
 def participations(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = _programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     listed = programme.participations.select_related("person__organisation", "country")
     countries = sorted({p.country_id for p in listed})
     country = request.GET.get("country", "")
@@ -289,7 +290,7 @@ def participations(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 @console_view
 def participation_create(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = _programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     initial = {"person": request.GET.get("person")}
     return edit_with_form(
         request,
@@ -369,7 +370,7 @@ def participation_delete(
 
 @console_view
 def programme_roles(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = _programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     form = ProgrammeRoleForm(request.POST or None, programme=programme)
     return edit_with_form(
         request,

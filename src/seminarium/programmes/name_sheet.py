@@ -20,7 +20,7 @@ from seminarium.core import locales
 from seminarium.core.console import console_view
 from seminarium.core.exports import csv_response, xlsx_response
 
-from .console import _programme
+from .console import managed_programme
 from .models import Participation, Programme
 
 PAGE = "programmes/console/name_sheet.html"
@@ -92,13 +92,13 @@ def _context(programme: Programme, language: str) -> dict:
 
 @console_view
 def sheet(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = _programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     return render(request, PAGE, _context(programme, get_language()))
 
 
 @console_view
 def download(request: HttpRequest, programme_id: int, file_format: str) -> HttpResponse:
-    programme = _programme(request, programme_id)
+    programme = managed_programme(request, programme_id)
     if file_format not in ("pdf", "csv", "xlsx"):
         raise Http404
     context = _context(programme, get_language())
