@@ -1,6 +1,5 @@
 """Organisations and people. Names are kept exactly as supplied, per script."""
 
-import functools
 import time
 import zoneinfo
 
@@ -13,17 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from i18nfield.fields import I18nCharField
 
 from seminarium.core.models import Country
+from seminarium.core.preferences import valid_zone
 
 from .names import NameForms, join_name
 
 
-@functools.cache
-def _zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 def validate_timezone(value: str) -> None:
-    if value not in _zone_names():
+    if valid_zone(value) is None:
         raise ValidationError(
             _("“%(zone)s” is not a time zone name such as Asia/Almaty."), params={"zone": value}
         )
