@@ -9,7 +9,18 @@ import seminarium
 
 ROOT = Path(seminarium.__file__).parent
 # Each app may import only the apps before it.
-LAYERS = ["core", "people", "programmes", "nominations"]
+LAYERS = [
+    "core",
+    "people",
+    "programmes",
+    "nominations",
+    "attendance",
+    "conferencing",
+    "timetabling",
+    "evaluation",
+    "certificates",
+    "reporting",
+]
 PURE_MODULES = [
     "people/names.py",
     "people/transliteration.py",

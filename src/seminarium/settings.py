@@ -54,6 +54,12 @@ INSTALLED_APPS = [
     "seminarium.people",
     "seminarium.programmes",
     "seminarium.nominations",
+    "seminarium.attendance",
+    "seminarium.conferencing",
+    "seminarium.timetabling",
+    "seminarium.evaluation",
+    "seminarium.certificates",
+    "seminarium.reporting",
 ]
 
 MIDDLEWARE = [

@@ -220,6 +220,13 @@ class SessionRole(models.Model):
         default=100,
         help_text=_("Names are announced and speeches given in this order."),
     )
+    # Interpreters work into one language channel; pairs share a channel.
+    channel = models.CharField(
+        _("interprets into"),
+        max_length=10,
+        blank=True,
+        help_text=_("For interpreters: the language channel they interpret into."),
+    )
 
     class Meta:
         verbose_name = _("session role")

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TimetablingConfig(AppConfig):
+    name = "seminarium.timetabling"
+    label = "timetabling"
+    verbose_name = _("Timetabling")
