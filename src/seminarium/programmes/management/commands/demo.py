@@ -2,7 +2,9 @@
 
 import subprocess
 import sys
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from seminarium.programmes.demo import DEMO_SLUG, load_demo, sign_in_links
+from seminarium.programmes.models import Programme
 
 ROLE_LABELS = {
     "organiser": gettext_lazy("Organiser (CNISCO programme officer)"),
@@ -35,6 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args, addr: str, no_serve: bool, **options):
         call_command("migrate", interactive=False, verbosity=0)
         users = load_demo()
+        load_area_demos(Programme.objects.get(slug=DEMO_SLUG))
         links = sign_in_links(users, settings.SITE_URL)
 
         self.stdout.write(self.style.MIGRATE_HEADING(_("Sign-in links for the demo roles:")))
@@ -62,3 +66,21 @@ class Command(BaseCommand):
             return None
         self.stdout.write(self.style.MIGRATE_HEADING(_("Starting the background worker.")))
         return subprocess.Popen([sys.executable, "-m", "seminarium", "db_worker"])
+
+
+def load_area_demos(programme: Programme) -> None:
+    """Let each area built on programmes add its demo data, in the apps' layer order.
+
+    Found by name (``<app>.demo.load_demo``), like admin autodiscovery, so this app
+    never imports the apps above it.
+    """
+    for config in apps.get_app_configs():
+        if not config.name.startswith("seminarium.") or config.label == "programmes":
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{config.name}.demo":
+                raise
+            continue
+        module.load_demo(programme)
