@@ -6,6 +6,7 @@ are read here through their relation names only, so people imports nothing of th
 
 from django.db import models, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from seminarium.core.audit import record, snapshot
@@ -17,6 +18,14 @@ from .models import Person
 RELATED = ("participations", "session_roles", "nominations")
 
 REDACTED = "[erased]"
+
+# The apps above people hold more about a person (attendance, answers, certificates).
+# Export asks them through this signal: each receiver returns {section name: JSON-safe data}
+# for ``person``, limited to ``programme_id`` when it is given.
+collecting_person_data = Signal()
+# Erasure tells them inside its transaction; each receiver blanks what it holds on ``person``
+# and keeps what counts need.
+erasing_person = Signal()
 
 # Person fields cleared on erasure (attribute names, as audit snapshots store them).
 ERASED_PERSON_FIELDS = {
@@ -161,6 +170,10 @@ def export_person(actor, person: Person, *, programme_id: int | None = None) -> 
         ],
         "audit_events": [_event_data(e) for e in _events_about(person, programme_id)],
     }
+    for _receiver, sections in collecting_person_data.send(
+        sender=Person, person=person, programme_id=programme_id
+    ):
+        data.update(sections)
     record(actor, "export", person, programme_id=programme_id)
     return data
 
@@ -249,6 +262,7 @@ def erase_person(actor, person: Person, reason: str) -> Person:
         nomination.save(update_fields=list(ERASED_NOMINATION_FIELDS))
     if user is not None:
         _close_account(user)
+    erasing_person.send(sender=Person, person=person)
     _withdraw_mail(person, {a.lower() for a in addresses} | addresses)
     redacted = _redact_earlier_events(person, user)
     summary = {
