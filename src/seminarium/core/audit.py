@@ -1,6 +1,6 @@
 """Recording changes in the audit log. Services call `record` inside their transaction."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import models
@@ -12,7 +12,7 @@ from .models import AuditEvent
 def _plain(value: Any) -> Any:
     if isinstance(value, LazyI18nString):
         return value.data
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk

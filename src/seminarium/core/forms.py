@@ -77,9 +77,10 @@ class ConsoleModelForm(I18nModelForm):
     def clean(self):
         cleaned = super().clean()
         for name, field in self.fields.items():
-            entered, stored = cleaned.get(name), getattr(self.instance, name, None)
+            entered = cleaned.get(name)
             if not (isinstance(field, I18nFormField) and isinstance(entered, LazyI18nString)):
                 continue
+            stored = getattr(self.instance, name, None)
             if isinstance(stored, LazyI18nString) and isinstance(stored.data, dict):
                 hidden = set(field.locales) - set(field.widget.enabled_locales)
                 kept = {code: stored.data[code] for code in hidden if stored.data.get(code)}

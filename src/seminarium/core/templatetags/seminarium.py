@@ -1,4 +1,5 @@
-"""Template filters for locale-aware dates, times and zones (CLDR via Babel).
+"""Template filters for locale-aware dates, times and zones (CLDR via Babel), and the
+``{% hook %}`` tag where apps above add to a page (core/hooks.py).
 
 Loaded as a builtin, so every template can write ``{{ session.start|time_in:zone }}``.
 """
@@ -7,9 +8,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from seminarium.core import locales
+from seminarium.core import hooks, locales
 
 register = template.Library()
 
@@ -47,3 +49,9 @@ def country_name(code: str) -> str:
 @register.filter
 def language_name(code: str) -> str:
     return locales.language_name(code, get_language())
+
+
+@register.simple_tag(takes_context=True)
+def hook(context, place: str, **values) -> SafeString:
+    """What the apps above contribute to this place of the page (see core/hooks.py)."""
+    return hooks.render(place, request=context.get("request"), **values)
