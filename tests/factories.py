@@ -118,3 +118,34 @@ class ProgrammeRoleFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     role = ProgrammeRole.Role.ORGANISER
     country = None
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.Survey"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = "programme_end"
+    title = {"en": "Your view", "ru": "Ваше мнение", "zh-hans": "您的意见"}
+    anonymous = True
+    opens_at = datetime(2021, 4, 15, 0, 0, tzinfo=UTC)
+    closes_at = datetime(2021, 5, 31, 0, 0, tzinfo=UTC)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.Question"
+
+    survey = factory.SubFactory(SurveyFactory)
+    kind = "scale"
+    text = {"en": "How useful?", "ru": "Насколько полезно?", "zh-hans": "有多大帮助？"}
+
+
+class OptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.Option"
+
+    question = factory.SubFactory(QuestionFactory, kind="choice")
+    text = factory.Sequence(
+        lambda n: {"en": f"Option {n}", "ru": f"Вариант {n}", "zh-hans": f"选项{n}"}
+    )

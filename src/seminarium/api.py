@@ -7,6 +7,7 @@ Reads work without a token and show what an anonymous visitor may see; writes ne
 from ninja import NinjaAPI
 
 from seminarium.core.api import install_error_handlers, token_or_anonymous
+from seminarium.evaluation.api import router as evaluation_router
 from seminarium.nominations.api import install_refusal_handler
 from seminarium.nominations.api import router as nominations_router
 from seminarium.people.api import router as people_router
@@ -22,4 +23,5 @@ install_error_handlers(api)
 api.add_router("", people_router)
 api.add_router("", programmes_router)
 api.add_router("", nominations_router)
+api.add_router("", evaluation_router)
 install_refusal_handler(api)

@@ -113,9 +113,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections are kept, on SQLite too: opening one (and its WAL pragma) costs tens of
+# milliseconds, which caps the join surge (docs/performance.md).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, else in-process memory.
@@ -219,9 +220,52 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
+# Attendance (docs/attendance.md): the share of scheduled time, in per cent, a
+# participant must attend for a certificate, unless the programme sets its own.
+ATTENDANCE_THRESHOLD = env.float("ATTENDANCE_THRESHOLD", default=85.0)
+
 # Video rooms. Until a conferencing provider is configured, sessions use public
 # Jitsi rooms with unguessable names.
 JITSI_BASE_URL = env.str("JITSI_BASE_URL", default="https://meet.jit.si")
+# Conferencing (docs/video-rooms.md): join buttons open this many minutes before a
+# session; rooms are created this many hours ahead; each provider's own settings.
+JOIN_OPENS_MINUTES = env.int("JOIN_OPENS_MINUTES", default=15)
+VIDEO_ROOMS_AHEAD_HOURS = env.int("VIDEO_ROOMS_AHEAD_HOURS", default=48)
+JITSI_JWT_BASE_URL = env.str("JITSI_JWT_BASE_URL", default="")
+JITSI_JWT_APP_ID = env.str("JITSI_JWT_APP_ID", default="")
+JITSI_JWT_APP_SECRET = env.str("JITSI_JWT_APP_SECRET", default="")
+JITSI_JWT_AUDIENCE = env.str("JITSI_JWT_AUDIENCE", default="")
+JITSI_JWT_SUBJECT = env.str("JITSI_JWT_SUBJECT", default="")
+JITSI_JWT_MINUTES = env.int("JITSI_JWT_MINUTES", default=5)
+JITSI_EVENT_SYNC_SECRET = env.str("JITSI_EVENT_SYNC_SECRET", default="")
+JANUS_URL = env.str("JANUS_URL", default="http://127.0.0.1:8088/janus")
+JANUS_PUBLIC_URL = env.str("JANUS_PUBLIC_URL", default="")
+JANUS_TOKEN_SECRET = env.str("JANUS_TOKEN_SECRET", default="")
+JANUS_API_SECRET = env.str("JANUS_API_SECRET", default="")
+JANUS_ADMIN_KEY = env.str("JANUS_ADMIN_KEY", default="")
+JANUS_ROOM_SECRET = env.str("JANUS_ROOM_SECRET", default="")
+JANUS_EVENT_USER = env.str("JANUS_EVENT_USER", default="")
+JANUS_EVENT_SECRET = env.str("JANUS_EVENT_SECRET", default="")
+JANUS_JS_PATH = env.str("JANUS_JS_PATH", default="/usr/share/javascript/janus-gateway/janus.js")
+BBB_URL = env.str("BBB_URL", default="")
+BBB_SECRET = env.str("BBB_SECRET", default="")
+BBB_CHECKSUM = env.str("BBB_CHECKSUM", default="sha256")
+ZOOM_ACCOUNT_ID = env.str("ZOOM_ACCOUNT_ID", default="")
+ZOOM_CLIENT_ID = env.str("ZOOM_CLIENT_ID", default="")
+ZOOM_CLIENT_SECRET = env.str("ZOOM_CLIENT_SECRET", default="")
+ZOOM_USER_ID = env.str("ZOOM_USER_ID", default="me")
+ZOOM_WEBHOOK_SECRET = env.str("ZOOM_WEBHOOK_SECRET", default="")
+
+# Timetable proposals: CP-SAT worker threads per solve, and the time limits organisers may ask.
+TIMETABLE_SOLVER_WORKERS = env.int("TIMETABLE_SOLVER_WORKERS", default=2)
+TIMETABLE_DEFAULT_TIME_LIMIT = env.int("TIMETABLE_DEFAULT_TIME_LIMIT", default=30)
+TIMETABLE_MAX_TIME_LIMIT = env.int("TIMETABLE_MAX_TIME_LIMIT", default=600)
+
+# Public certificate verification: look-ups per client address per window, and how
+# long public caches may keep a verification page (a revocation shows within it).
+CERTIFICATE_VERIFY_LIMIT = env.int("CERTIFICATE_VERIFY_LIMIT", default=30)
+CERTIFICATE_VERIFY_WINDOW = env.int("CERTIFICATE_VERIFY_WINDOW", default=600)
+CERTIFICATE_VERIFY_MAX_AGE = env.int("CERTIFICATE_VERIFY_MAX_AGE", default=60)
 
 # Background jobs (Django's tasks API). Embedded default: a database-backed queue,
 # worked by `seminarium db_worker` (which `seminarium demo` starts). Production may
