@@ -6,3 +6,7 @@ class AttendanceConfig(AppConfig):
     name = "seminarium.attendance"
     label = "attendance"
     verbose_name = _("Attendance")
+
+    def ready(self) -> None:
+        # Connects the data-rights receivers and the contributions to other apps' pages.
+        from . import data_rights, hooks  # noqa: F401

@@ -58,12 +58,16 @@ from typing import Any, Literal
 
 Kind = Literal["join", "leave", "heartbeat"]
 Interval = tuple[datetime, datetime]
+# An event as a plain tuple: (key, person, session, device, kind, at). Keys, people,
+# sessions and devices may be any hashable values that order among their own kind.
+Row = tuple[Any, Any, Any, Any, str, datetime]
 
 DEFAULT_GRACE = timedelta(seconds=90)
 DEFAULT_THRESHOLD = 0.85
 
 # Same-instant order; see rule 2 of the module docstring.
 _KIND_RANK = {"heartbeat": 0, "leave": 1, "join": 2}
+_HEARTBEAT, _JOIN = _KIND_RANK["heartbeat"], _KIND_RANK["join"]
 
 
 def _require_aware(name: str, value: datetime) -> None:
@@ -90,6 +94,9 @@ class Event:
 
     def _order(self) -> tuple:
         return (self.at, _KIND_RANK[self.kind], self.key, self.person, self.session, self.device)
+
+    def as_row(self) -> "Row":
+        return (self.key, self.person, self.session, self.device, self.kind, self.at)
 
 
 @dataclass(frozen=True)
@@ -134,18 +141,29 @@ def event_key(provider_event_id: str | None, payload: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _deduplicate(events: Iterable[Event]) -> list[Event]:
-    kept: dict[str, Event] = {}
-    for event in events:
-        current = kept.get(event.key)
+# Sorted form of a row: rule 2's order, ready for tuple comparison.
+_Ordered = tuple[datetime, int, Any, Any, Any, Any]
+
+
+def _ordered(rows: Iterable[Row]) -> list[_Ordered]:
+    """Rows checked, de-duplicated (rule 1) and sorted (rule 2)."""
+    kept: dict[Any, _Ordered] = {}
+    rank = _KIND_RANK
+    for key, person, session, device, kind, at in rows:
+        if kind not in rank:
+            raise ValueError(f"unknown event kind {kind!r}")
+        if at.tzinfo is None:
+            _require_aware("at", at)
+        ordered = (at, rank[kind], key, person, session, device)
+        current = kept.get(key)
         # Keep the smallest, not the first seen, so arrival order cannot matter.
-        if current is None or event._order() < current._order():
-            kept[event.key] = event
-    return sorted(kept.values(), key=Event._order)
+        if current is None or ordered < current:
+            kept[key] = ordered
+    return sorted(kept.values())
 
 
 def _device_segments(
-    events: Sequence[Event], room_end: datetime | None, grace: timedelta
+    events: Sequence[_Ordered], room_end: datetime | None, grace: timedelta
 ) -> list[Interval]:
     """Segments of one device, from its events in order (rule 3)."""
     segments: list[Interval] = []
@@ -163,8 +181,8 @@ def _device_segments(
         start, joined, last_seen = None, False, None
 
     for event in events:
-        at = event.at
-        if event.kind == "join":
+        at, rank = event[0], event[1]
+        if rank == _JOIN:
             if start is not None and not joined and at - last_seen > grace:
                 # The heartbeats had already lapsed; the join starts afresh.
                 close(last_seen + grace)
@@ -172,7 +190,7 @@ def _device_segments(
                 start = at
             joined = True
             last_seen = at if last_seen is None else max(last_seen, at)
-        elif event.kind == "heartbeat":
+        elif rank == _HEARTBEAT:
             if start is not None and not joined and at - last_seen > grace:
                 close(last_seen + grace)
             if start is None:
@@ -237,21 +255,37 @@ def attended_intervals(
     sorted, disjoint and inside the schedule; people with nothing left after
     clipping are absent from the result.
     """
+    return attended_intervals_of_rows(
+        (event.as_row() for event in events), schedule, room_end, grace
+    )
+
+
+def attended_intervals_of_rows(
+    rows: Iterable[Row],
+    schedule: Schedule | Mapping[Any, Schedule],
+    room_end: datetime | Mapping[Any, datetime | None] | None = None,
+    grace: timedelta = DEFAULT_GRACE,
+) -> dict[tuple[Any, Any], list[Interval]]:
+    """:func:`attended_intervals` for events given as plain rows (see ``Row``).
+
+    The same rules and result, without an object per event: callers reading
+    millions of events from a database pass tuples straight through.
+    """
     if grace < timedelta(0):
         raise ValueError("grace must not be negative")
     if isinstance(room_end, datetime):
         _require_aware("room_end", room_end)
 
-    by_device: dict[tuple[str, str, str], list[Event]] = defaultdict(list)
-    for event in _deduplicate(events):
-        by_device[(event.person, event.session, event.device)].append(event)
+    by_device: dict[tuple[Any, Any, Any], list[_Ordered]] = defaultdict(list)
+    for event in _ordered(rows):
+        by_device[(event[3], event[4], event[5])].append(event)
 
-    segments: dict[tuple[str, str], list[Interval]] = defaultdict(list)
+    segments: dict[tuple[Any, Any], list[Interval]] = defaultdict(list)
     for (person, session, _device), device_events in by_device.items():
         end = _per_session(room_end, session, "room end")
         segments[(person, session)].extend(_device_segments(device_events, end, grace))
 
-    result: dict[tuple[str, str], list[Interval]] = {}
+    result: dict[tuple[Any, Any], list[Interval]] = {}
     for (person, session), found in sorted(segments.items()):
         intervals = clip(union(found), _per_session(schedule, session, "schedule"))
         if intervals:
