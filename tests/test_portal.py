@@ -2,6 +2,7 @@
 
 import pytest
 
+from seminarium.conferencing.models import PersonalLink
 from seminarium.core.models import AuditEvent
 from seminarium.programmes.models import Participation
 from tests import factories
@@ -18,21 +19,20 @@ def judge(db):
     return participation.person
 
 
-def test_portal_shows_my_sessions_in_my_zone_with_a_join_button(client, judge):
+def test_portal_shows_my_sessions_in_my_zone_with_my_join_page(client, judge):
     client.force_login(judge.user)
     response = client.get("/me/")
     text = response.content.decode()
     assert response["Content-Language"] == "ru"  # the person's preferred language
     assert "12:00–13:30" in text and "Алматы (UTC+06:00)" in text
-    session = judge.participations.get().programme.sessions.get()
-    assert f'href="https://meet.jit.si/{session.online_room_name}"' in text
-    assert len(session.online_room_name) >= 32  # 128 random bits, not guessable
+    link = PersonalLink.objects.get(participation__person=judge, revoked_at__isnull=True)
+    assert f'href="/j/{link.token}/"' in text
 
 
 def test_portal_hides_cancelled_participations(client, judge):
     judge.participations.update(status=Participation.Status.CANCELLED)
     client.force_login(judge.user)
-    assert "meet.jit.si" not in client.get("/me/").content.decode()
+    assert "/j/" not in client.get("/me/").content.decode()
 
 
 def test_portal_requires_sign_in(client, db):

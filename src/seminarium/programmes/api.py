@@ -67,19 +67,10 @@ class SessionOut(Schema):
     interpretation_languages: list[str]
     room: I18nText
     is_online: bool
-    video_url: str | None
 
     @staticmethod
     def resolve_programme(session: Session) -> str:
         return session.programme.slug
-
-    @staticmethod
-    def resolve_video_url(session: Session, context) -> str | None:
-        # Room names are unguessable; only those who take part or manage are told them.
-        user = context["request"].auth
-        if session.is_online and user.has_perm("programmes.join_session", session):
-            return session.jitsi_url()
-        return None
 
 
 class SessionIn(Schema):

@@ -1,6 +1,5 @@
 """Programmes (seminars), their sessions, who takes part, and who may manage them."""
 
-import secrets
 import zoneinfo
 from datetime import date, datetime
 
@@ -25,11 +24,6 @@ def validate_languages(value: list) -> None:
         raise ValidationError(
             _("Unknown language: %(codes)s."), params={"codes": ", ".join(map(str, unknown))}
         )
-
-
-def unguessable_room_name() -> str:
-    """A Jitsi room name nobody can guess (128 random bits)."""
-    return "seminarium-" + secrets.token_hex(16)
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -143,7 +137,6 @@ class Session(models.Model):
     interpretation_languages = models.JSONField(_("interpretation into"), default=list, blank=True)
     room = I18nCharField(_("on-site room"), blank=True)
     is_online = models.BooleanField(_("online"), default=True)
-    online_room_name = models.CharField(max_length=64, default=unguessable_room_name, unique=True)
 
     class Meta:
         verbose_name = _("session")
@@ -191,9 +184,6 @@ class Session(models.Model):
 
     def local_start(self, zone: zoneinfo.ZoneInfo) -> datetime:
         return self.start.astimezone(zone)
-
-    def jitsi_url(self) -> str:
-        return f"{settings.JITSI_BASE_URL.rstrip('/')}/{self.online_room_name}"
 
 
 class SessionRole(models.Model):

@@ -77,6 +77,9 @@ class Joiner:
     display_name: str
     email: str = ""
     moderator: bool = False
+    # A personal join URL the provider issued ahead of time and the caller stored
+    # (Zoom registrants, see ZoomProvider.register); used instead of building one.
+    personal_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class ProviderEvent:
     email: str = ""
     registrant_id: str = ""
     payload: Mapping[str, Any] = field(default_factory=dict)
+    final: bool = False  # from the provider's final record (BBB analytics, Zoom report)
 
 
 @dataclass(frozen=True)

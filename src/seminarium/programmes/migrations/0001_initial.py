@@ -8,6 +8,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+
+def unguessable_room_name():
+    # Kept here for this migration only: the field is removed in 0004 (rooms moved to
+    # conferencing), and with it the helper in models.py.
+    import secrets
+
+    return "seminarium-" + secrets.token_hex(16)
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -86,7 +94,7 @@ class Migration(migrations.Migration):
                 ('interpretation_languages', models.JSONField(blank=True, default=list, verbose_name='interpretation into')),
                 ('room', i18nfield.fields.I18nCharField(blank=True, verbose_name='on-site room')),
                 ('is_online', models.BooleanField(default=True, verbose_name='online')),
-                ('online_room_name', models.CharField(default=seminarium.programmes.models.unguessable_room_name, max_length=64, unique=True)),
+                ('online_room_name', models.CharField(default=unguessable_room_name, max_length=64, unique=True)),
                 ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='programmes.programme')),
             ],
             options={

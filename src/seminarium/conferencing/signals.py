@@ -1,0 +1,29 @@
+"""Rooms are made ahead of time: whenever a published programme or one of its sessions is saved."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from seminarium.core.tasks import enqueue_after_commit
+from seminarium.programmes.models import Programme, Session
+
+
+@receiver(post_save, sender=Session, dispatch_uid="conferencing_session_saved")
+def session_saved(sender, instance: Session, raw: bool = False, **_kwargs) -> None:
+    if raw:
+        return
+    if Programme.objects.filter(
+        pk=instance.programme_id, status=Programme.Status.PUBLISHED
+    ).exists():
+        _plan(instance.programme_id)
+
+
+@receiver(post_save, sender=Programme, dispatch_uid="conferencing_programme_saved")
+def programme_saved(sender, instance: Programme, raw: bool = False, **_kwargs) -> None:
+    if not raw and instance.is_published:
+        _plan(instance.pk)
+
+
+def _plan(programme_id: int) -> None:
+    from .tasks import ensure_rooms
+
+    enqueue_after_commit(ensure_rooms, programme_id)

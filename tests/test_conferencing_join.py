@@ -1,0 +1,338 @@
+"""Personal join links and the join path: states, roles, channels and the query budget."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import jwt
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from seminarium.conferencing import services
+from seminarium.conferencing.models import JoinRecord, PersonalLink, Room, SessionVideo
+from seminarium.conferencing.providers import PROVIDERS
+from seminarium.conferencing.providers.base import ProviderError, ProvisionedRoom, VideoProvider
+from seminarium.programmes.models import Participation, ProgrammeRole, SessionRole
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+class DownProvider(VideoProvider):
+    """A test double of our interface: a provider that is down."""
+
+    name = "jitsi"
+    embeds_room_page = True
+
+    def create_room(self, spec):
+        raise ProviderError("connection refused")
+
+    def join_url(self, room, joiner, now):
+        raise ProviderError("connection refused")
+
+
+@pytest.fixture
+def setup():
+    now = timezone.now()
+    programme = factories.ProgrammeFactory()
+    session = factories.SessionFactory(
+        programme=programme,
+        start=now + timedelta(minutes=10),
+        end=now + timedelta(minutes=100),
+        floor_language="zh-hans",
+        interpretation_languages=["ru", "en"],
+    )
+    participation = factories.ParticipationFactory(programme=programme)
+    services.ensure_programme_rooms(programme)
+    link = services.personal_link(participation)
+    return {
+        "programme": programme,
+        "session": session,
+        "participation": participation,
+        "link": link,
+    }
+
+
+def _join(token: str, session_id: int, channel: str = ""):
+    return Client().post(
+        reverse("conferencing:join", args=[token, session_id]), {"channel": channel}
+    )
+
+
+def test_rooms_per_channel_are_made_ahead(setup):
+    rooms = Room.objects.filter(session=setup["session"])
+    assert sorted(r.channel for r in rooms) == ["", "en", "ru"]
+    assert all(r.status == Room.Status.READY for r in rooms)
+    assert all(len(r.key) >= 32 for r in rooms)
+    assert len({r.key for r in rooms}) == 3
+
+
+def test_link_token_is_long_and_stable(setup):
+    link = setup["link"]
+    assert len(link.token) >= 22  # >= 128 bits, URL-safe base64
+    assert services.personal_link(setup["participation"]) == link
+    assert services.personal_link_url(setup["participation"]) == f"/j/{link.token}/"
+    assert services.participation_for_token(link.token) == setup["participation"]
+    assert services.participation_for_token("nope") is None
+
+
+def test_join_page_in_the_participants_language_and_zone(setup):
+    person = setup["participation"].person
+    person.preferred_language = "ru"
+    person.home_timezone = "Asia/Almaty"
+    person.save()
+    response = Client().get(f"/j/{setup['link'].token}/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "ru"
+    assert response["Cache-Control"] == "private, no-store"
+    body = response.content.decode()
+    assert "Алматы" in body
+    setup["session"].refresh_from_db()
+    assert setup["session"].title.localize("ru") in body
+
+
+def test_open_session_redirects_to_the_room_page_with_one_read_and_one_write(
+    setup, django_assert_num_queries
+):
+    token, session = setup["link"].token, setup["session"]
+    client = Client()
+    with django_assert_num_queries(2):
+        response = client.post(
+            reverse("conferencing:join", args=[token, session.pk]), {"channel": "ru"}
+        )
+    assert response.status_code == 200  # public Jitsi: our room page embeds the room
+    body = response.content.decode()
+    room = Room.objects.get(session=session, channel="ru")
+    assert room.key in body
+    assert "external_api.js" in body
+    record = JoinRecord.objects.get()
+    assert (record.room, record.channel, record.link) == (room, "ru", setup["link"])
+    # The token is not the provider's URL, and the provider's URL is not in the link.
+    assert room.key not in token
+
+
+def test_too_early(setup):
+    session = setup["session"]
+    session.start = timezone.now() + timedelta(hours=2)
+    session.end = session.start + timedelta(hours=1)
+    session.save()
+    response = _join(setup["link"].token, session.pk)
+    assert response.status_code == 200
+    assert b"Not open yet" in response.content
+    assert not JoinRecord.objects.exists()
+    page = Client().get(f"/j/{setup['link'].token}/").content.decode()
+    assert "disabled" in page and "Opens at" in page
+
+
+def test_revoked_link_is_a_plain_404(setup, django_user_model):
+    old = setup["link"].token
+    organiser = factories.UserFactory()
+    fresh = services.revoke_link(organiser, setup["participation"])
+    for response in (Client().get(f"/j/{old}/"), _join(old, setup["session"].pk)):
+        assert response.status_code == 404
+        assert b"This link does not work" in response.content
+        assert str(setup["session"].title).encode() not in response.content
+    assert Client().get(f"/j/{fresh.token}/").status_code == 200
+    assert PersonalLink.objects.filter(participation=setup["participation"]).count() == 2
+
+
+def test_cancelled_participation(setup):
+    Participation.objects.filter(pk=setup["participation"].pk).update(
+        status=Participation.Status.CANCELLED
+    )
+    assert Client().get(f"/j/{setup['link'].token}/").status_code == 404
+    assert _join(setup["link"].token, setup["session"].pk).status_code == 404
+    assert services.participation_for_token(setup["link"].token) is None
+
+
+def test_another_programmes_session_tells_nothing(setup):
+    other = factories.SessionFactory(start=setup["session"].start, end=setup["session"].end)
+    services.ensure_programme_rooms(other.programme)
+    response = _join(setup["link"].token, other.pk)
+    assert response.status_code == 404
+    assert not JoinRecord.objects.exists()
+    assert _join("unknown-token", setup["session"].pk).status_code == 404
+
+
+def test_provider_down_says_so_and_offers_retry(setup, monkeypatch):
+    monkeypatch.setitem(PROVIDERS, "jitsi", DownProvider)
+    session = factories.SessionFactory(
+        programme=setup["programme"],
+        start=setup["session"].start,
+        end=setup["session"].end,
+        interpretation_languages=[],
+    )
+    counts = services.ensure_programme_rooms(setup["programme"])
+    assert counts["failed"] == 1
+    room = Room.objects.get(session=session)
+    assert room.status == Room.Status.FAILED
+    assert room.next_attempt_at > timezone.now()
+    assert "connection refused" in room.last_error
+    response = _join(setup["link"].token, session.pk)
+    assert response.status_code == 200
+    assert b"not available right now" in response.content
+    assert b"Try again" in response.content
+    # A ready room whose provider fails at click time: the same page, never a 5xx.
+    response = _join(setup["link"].token, setup["session"].pk)
+    assert response.status_code == 200
+    assert b"not available right now" in response.content
+
+
+def test_backoff_grows_and_retry_now_resets(setup, monkeypatch):
+    monkeypatch.setitem(PROVIDERS, "jitsi", DownProvider)
+    room = Room.objects.get(session=setup["session"], channel="")
+    Room.objects.filter(pk=room.pk).update(status=Room.Status.PENDING)
+    waits = []
+    for _attempt in range(3):
+        Room.objects.filter(pk=room.pk).update(next_attempt_at=timezone.now())
+        services.ensure_programme_rooms(setup["programme"])
+        room.refresh_from_db()
+        waits.append(room.next_attempt_at - timezone.now())
+    assert waits[0] < waits[1] < waits[2]
+    services.retry_room(factories.UserFactory(), room)
+    room.refresh_from_db()
+    assert (room.status, room.attempts) == (Room.Status.PENDING, 0)
+
+
+def _jwt_claims(response) -> dict:
+    url = response["Location"]
+    token = url.split("jwt=", 1)[1]
+    return jwt.decode(
+        token, "a-long-enough-test-secret-of-32-bytes", algorithms=["HS256"], audience="jitsi"
+    )
+
+
+@pytest.fixture
+def jwt_settings(settings):
+    settings.JITSI_JWT_BASE_URL = "https://meet.example.org/"
+    settings.JITSI_JWT_APP_ID = "seminarium"
+    settings.JITSI_JWT_APP_SECRET = "a-long-enough-test-secret-of-32-bytes"
+
+
+@pytest.mark.parametrize(
+    ("role", "moderator"),
+    [
+        (SessionRole.Role.HOST, True),
+        (SessionRole.Role.SPEAKER, True),
+        (SessionRole.Role.MODERATOR, True),
+        (SessionRole.Role.GUEST, False),
+        (None, False),
+    ],
+)
+def test_roles_at_click_time(setup, jwt_settings, role, moderator):
+    SessionVideo.objects.create(session=setup["session"], provider="jitsi-jwt")
+    services.ensure_programme_rooms(setup["programme"])
+    person = setup["participation"].person
+    if role:
+        factories.SessionRoleFactory(session=setup["session"], person=person, role=role)
+    response = _join(setup["link"].token, setup["session"].pk)
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).netloc == "meet.example.org"
+    claims = _jwt_claims(response)
+    assert claims["context"]["user"]["moderator"] is moderator
+    assert claims["context"]["user"]["id"] == str(setup["participation"].pk)
+    assert claims["exp"] - claims["iat"] <= 10 * 60
+
+
+def test_organiser_joins_as_moderator(setup, jwt_settings):
+    SessionVideo.objects.create(session=setup["session"], provider="jitsi-jwt")
+    services.ensure_programme_rooms(setup["programme"])
+    user = factories.UserFactory()
+    person = setup["participation"].person
+    person.user = user
+    person.save()
+    ProgrammeRole.objects.create(
+        user=user, programme=setup["programme"], role=ProgrammeRole.Role.ORGANISER
+    )
+    claims = _jwt_claims(_join(setup["link"].token, setup["session"].pk))
+    assert claims["context"]["user"]["moderator"] is True
+
+
+def test_interpreter_gets_their_channel_room(setup, jwt_settings):
+    SessionVideo.objects.create(session=setup["session"], provider="jitsi-jwt")
+    services.ensure_programme_rooms(setup["programme"])
+    person = setup["participation"].person
+    factories.SessionRoleFactory(
+        session=setup["session"], person=person, role=SessionRole.Role.INTERPRETER, channel="ru"
+    )
+    response = _join(setup["link"].token, setup["session"].pk, channel="en")
+    room = Room.objects.get(session=setup["session"], channel="ru")
+    assert room.key in response["Location"]
+    assert _jwt_claims(response)["room"] == room.key
+    page = Client().get(f"/j/{setup['link'].token}/").content.decode()
+    assert "You interpret into" in page
+
+
+def test_channel_choice_is_remembered(setup):
+    token = setup["link"].token
+    _join(token, setup["session"].pk, channel="en")
+    page = Client().get(f"/j/{token}/").content.decode()
+    assert '<option value="en" selected>' in page
+
+
+def test_native_interpretation_uses_one_room(setup, settings, monkeypatch):
+    class Native(VideoProvider):
+        name = "zoom"
+        native_interpretation = True
+        seats = []
+
+        def create_room(self, spec):
+            Native.seats.append(spec.interpreters)
+            return ProvisionedRoom("123", {"join_url": "https://zoom.example/j/123"})
+
+        def join_url(self, room, joiner, now):
+            if not joiner.personal_url:
+                raise ProviderError("not registered")
+            return joiner.personal_url
+
+        def register(self, room, joiner):
+            return f"reg-{joiner.ref}", f"https://zoom.example/w/123?tk={joiner.ref}"
+
+    monkeypatch.setitem(PROVIDERS, "zoom", Native)
+    interpreter = factories.PersonFactory(email="interp@example.org")
+    factories.SessionRoleFactory(
+        session=setup["session"],
+        person=interpreter,
+        role=SessionRole.Role.INTERPRETER,
+        channel="ru",
+    )
+    services.set_session_provider(None, setup["session"], "zoom")
+    services.ensure_programme_rooms(setup["programme"])
+    rooms = Room.objects.filter(session=setup["session"])
+    assert [r.channel for r in rooms] == [""]
+    (seats,) = Native.seats
+    assert [(s.email, s.from_language, s.to_language) for s in seats] == [
+        ("interp@example.org", "zh-hans", "ru")
+    ]
+    # Not registered yet: the page says the room is not available.
+    assert b"not available" in _join(setup["link"].token, setup["session"].pk).content
+    assert services.register_zoom_participants(rooms[0]) == 1
+    response = _join(setup["link"].token, setup["session"].pk, channel="ru")
+    assert response.status_code == 302
+    assert response["Location"] == f"https://zoom.example/w/123?tk={setup['participation'].pk}"
+
+
+def test_join_is_post_only(setup):
+    url = reverse("conferencing:join", args=[setup["link"].token, setup["session"].pk])
+    assert Client().get(url).status_code == 405
+    assert not JoinRecord.objects.exists()
+
+
+def test_join_page_queries_do_not_grow_with_sessions(setup, django_assert_max_num_queries):
+    for n in range(10):
+        factories.SessionFactory(
+            programme=setup["programme"],
+            start=setup["session"].start + timedelta(days=1, hours=n),
+            end=setup["session"].start + timedelta(days=1, hours=n, minutes=30),
+        )
+    with django_assert_max_num_queries(6):
+        assert Client().get(f"/j/{setup['link'].token}/").status_code == 200
+
+
+def test_join_records_are_append_only(setup):
+    _join(setup["link"].token, setup["session"].pk)
+    record = JoinRecord.objects.get()
+    record.channel = "en"
+    with pytest.raises(ValueError, match="append-only"):
+        record.save()
