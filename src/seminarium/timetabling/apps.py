@@ -6,3 +6,6 @@ class TimetablingConfig(AppConfig):
     name = "seminarium.timetabling"
     label = "timetabling"
     verbose_name = _("Timetabling")
+
+    def ready(self) -> None:
+        from . import hooks  # noqa: F401  (timetable warnings on console pages)

@@ -65,9 +65,35 @@ def check(problem: Problem, starts: dict[str, datetime]) -> list[str]:
         if d is None:
             bad.append(f"session {sid} is not inside any programme day")
 
+    tz = ZoneInfo(problem.timezone)
+    for programme_day, (d0, _d1) in zip(problem.days, days, strict=True):
+        for lo, hi in programme_day.breaks:
+            b0 = datetime.combine(d0.astimezone(tz).date(), lo, tzinfo=tz)
+            if b0 < d0:  # a break after local midnight of an overnight day
+                b0 = datetime.combine(b0.date() + timedelta(days=1), lo, tzinfo=tz)
+            b1 = datetime.combine(b0.date() + timedelta(days=0 if hi > lo else 1), hi, tzinfo=tz)
+            for sid in sessions:
+                if _overlap(*span[sid], b0, b1):
+                    bad.append(f"session {sid} overlaps the break at {b0.isoformat()}")
+
+    if problem.parallel_tracks is not None:
+        edges = sorted(
+            [(a, 1) for a, _ in span.values()] + [(b, -1) for _, b in span.values()],
+            key=lambda edge: (edge[0], edge[1]),  # an end before a start at the same minute
+        )
+        running = peak = 0
+        for _when, step in edges:
+            running += step
+            peak = max(peak, running)
+        if peak > problem.parallel_tracks:
+            bad.append(f"{peak} sessions run at once, more than {problem.parallel_tracks}")
+
+    def required(s) -> set[str]:
+        return set(s.people) | {pid for _channel, pid in s.interpreters}
+
     resources: dict[str, list[str]] = {}
     for s in problem.sessions:
-        for p in s.people:
+        for p in required(s):
             resources.setdefault(f"person {p}", []).append(s.id)
         for g in s.groups:
             resources.setdefault(f"group {g}", []).append(s.id)
@@ -88,7 +114,7 @@ def check(problem: Problem, starts: dict[str, datetime]) -> list[str]:
 
     people = {p.id: p for p in problem.people}
     for s in problem.sessions:
-        for pid in s.people:
+        for pid in required(s):
             person = people.get(pid)
             if person is None or person.available is None:
                 continue
@@ -116,17 +142,44 @@ def check(problem: Problem, starts: dict[str, datetime]) -> list[str]:
         elif o.kind == "same_day" and day[o.a] != day[o.b]:
             bad.append(f"{o.a} and {o.b} are not on the same day")
 
+    for s in problem.sessions:
+        if s.duration_min <= problem.pair_over_min:
+            continue
+        for channel in {c for c, _pid in s.interpreters}:
+            if len({pid for c, pid in s.interpreters if c == channel}) < 2:
+                bad.append(f"session {s.id} has a single interpreter on channel {channel}")
+
     for person in problem.people:
         lim = person.interpreter
-        if lim is None or lim.max_daily_minutes is None:
+        if lim is None:
             continue
-        per_day: dict[int | None, int] = {}
-        for s in problem.sessions:
-            if person.id in s.people:
-                per_day[day[s.id]] = per_day.get(day[s.id], 0) + s.duration_min
-        for d, total in per_day.items():
-            if total > lim.max_daily_minutes:
-                bad.append(f"interpreter {person.id} works {total} min on day {d}")
+        mine = sorted(
+            (span[s.id] for s in problem.sessions if person.id in required(s)),
+            key=lambda ab: ab[0],
+        )
+        if lim.max_daily_minutes is not None:
+            per_day: dict[int | None, int] = {}
+            for s in problem.sessions:
+                if person.id in required(s):
+                    per_day[day[s.id]] = per_day.get(day[s.id], 0) + s.duration_min
+            for d, total in per_day.items():
+                if total > lim.max_daily_minutes:
+                    bad.append(f"interpreter {person.id} works {total} min on day {d}")
+        if lim.max_continuous_minutes is not None:
+            stretch = timedelta(0)
+            previous_end = None
+            for a, b in mine:
+                pause = timedelta(minutes=lim.min_break_minutes)
+                if previous_end is None or a - previous_end >= pause:
+                    stretch = timedelta(0)
+                stretch += b - a
+                previous_end = b
+                if stretch > timedelta(minutes=lim.max_continuous_minutes):
+                    minutes = stretch // timedelta(minutes=1)
+                    bad.append(
+                        f"interpreter {person.id} interprets {minutes} min without a break "
+                        f"until {b.isoformat()}"
+                    )
     return bad
 
 
