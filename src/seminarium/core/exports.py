@@ -11,11 +11,13 @@ they are. Excel has no time zones: give times as text formatted in the reader's 
 """
 
 import csv
+import hashlib
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -37,6 +39,23 @@ def safe_cell(value: Cell) -> Cell:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def content_etag(content: bytes) -> str:
+    """A strong ETag for a download: a digest of exactly what it holds."""
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+def conditional_download(
+    request: HttpRequest, etag: str, build: Callable[[], HttpResponse], *, public: bool
+) -> HttpResponse:
+    """304 when the client holds this version, else the built response; always with the
+    ETag. Only ``public`` exports let any origin read them (CORS)."""
+    response = get_conditional_response(request, etag=etag) or build()
+    response["ETag"] = etag
+    if public:
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _attachment(content_type: str, filename: str) -> HttpResponse:
