@@ -36,8 +36,11 @@ translations: $(BIN)/seminarium
 messages: $(BIN)/seminarium
 	$(BIN)/pybabel compile --domain django --directory src/seminarium/locale --statistics
 
+# Each benchmark prints one JSON line; see docs/performance.md. They take minutes.
 bench: $(BIN)/seminarium
-	$(BIN)/python bench/programme_page.py
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	for b in programme_page nominations attendance certificates join_surge timetable; do \
+		$(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -1,7 +1,9 @@
 """Shared fixtures. Tests run over plain HTTP against the test client."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from tests import factories
 
@@ -11,6 +13,15 @@ def _plain_http(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language. A request leaves its viewer's language
+    active in the thread, which would make later tests depend on the order they run in."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from seminarium.certificates.models import (
 from seminarium.core.locales import date_range
 from seminarium.core.models import AuditEvent
 from tests import factories
+from tests.pdf import pdf_text
 
 NAMES = {
     "liu": {
@@ -90,10 +91,6 @@ def seminar(db):
 @pytest.fixture
 def organiser(seminar):
     return factories.ProgrammeRoleFactory(programme=seminar[0]).user
-
-
-def _text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def test_eligibility_follows_the_attendance_threshold(seminar):
@@ -199,11 +196,11 @@ def test_pdf_has_chinese_cyrillic_and_latin_names_hours_code_and_funder(seminar,
     naili = participant(programme)
     attend(liu, session, 90)
     attend(naili, session, 90)
-    text = _text(services.issue(organiser, liu).pdf)
+    text = pdf_text(services.issue(organiser, liu).pdf)
     for expected in ["刘晓红", "Лю Сяохун", "Liu Xiaohong", "法官研修班", "Семинар для судей"]:
         assert expected in text
     certificate = services.issue(organiser, naili)
-    text = _text(certificate.pdf)
+    text = pdf_text(certificate.pdf)
     for expected in [
         "阿赫梅扎基罗夫·纳伊利",
         "Ахмезакиров Наиль",
@@ -229,7 +226,7 @@ def test_qr_encodes_the_public_verification_url(seminar, organiser, settings):
     assert url == f"https://seminars.example.org/verify/{certificate.code}/"
     context = services.template_context(certificate, [])
     assert context["qr"] == segno.make(url, error="m").png_data_uri(scale=1, border=2)
-    assert url in _text(certificate.pdf)
+    assert url in pdf_text(certificate.pdf)
 
 
 def test_template_with_a_script_name_is_escaped_and_sandbox_refuses_attacks(seminar, organiser):
@@ -241,7 +238,7 @@ def test_template_with_a_script_name_is_escaped_and_sandbox_refuses_attacks(semi
     )
     attend(judge, session, 90)
     # Escaped, the markup is printed as text; unescaped, it would vanish into elements.
-    text = _text(services.issue(organiser, judge).pdf)
+    text = pdf_text(services.issue(organiser, judge).pdf)
     assert "<script>alert(1)</script>" in text
     assert "<b>Жирный</b>" in text
     for attack in [
@@ -342,7 +339,7 @@ def test_custom_template_and_image_are_used(seminar, organiser):
     judge = participant(programme, names="liu", country="CN")
     attend(judge, session, 90)
     certificate = services.issue(organiser, judge)
-    assert f"刘晓红 · {certificate.grouped_code}" in _text(certificate.pdf)
+    assert f"刘晓红 · {certificate.grouped_code}" in pdf_text(certificate.pdf)
     assert len(PdfReader(io.BytesIO(certificate.pdf)).pages[0]["/Resources"]["/XObject"]) == 1
 
 

@@ -7,7 +7,7 @@ import jwt
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from seminarium.conferencing import services
 from seminarium.conferencing.models import JoinRecord, PersonalLink, Room, SessionVideo
@@ -52,6 +52,12 @@ def setup():
         "participation": participation,
         "link": link,
     }
+
+
+def _ru(message: str) -> str:
+    """The page is in the participant's language (Russian for the factories' judges)."""
+    with translation.override("ru"):
+        return translation.gettext(message)
 
 
 def _join(token: str, session_id: int, channel: str = ""):
@@ -119,10 +125,10 @@ def test_too_early(setup):
     session.save()
     response = _join(setup["link"].token, session.pk)
     assert response.status_code == 200
-    assert b"Not open yet" in response.content
+    assert _ru("Not open yet").encode() in response.content
     assert not JoinRecord.objects.exists()
     page = Client().get(f"/j/{setup['link'].token}/").content.decode()
-    assert "disabled" in page and "Opens at" in page
+    assert "disabled" in page and _ru("Opens at %(time)s.").split("%(time)s")[0] in page
 
 
 def test_revoked_link_is_a_plain_404(setup, django_user_model):
@@ -171,12 +177,12 @@ def test_provider_down_says_so_and_offers_retry(setup, monkeypatch):
     assert "connection refused" in room.last_error
     response = _join(setup["link"].token, session.pk)
     assert response.status_code == 200
-    assert b"not available right now" in response.content
-    assert b"Try again" in response.content
+    assert _ru("The video room is not available right now").encode() in response.content
+    assert _ru("Try again").encode() in response.content
     # A ready room whose provider fails at click time: the same page, never a 5xx.
     response = _join(setup["link"].token, setup["session"].pk)
     assert response.status_code == 200
-    assert b"not available right now" in response.content
+    assert _ru("The video room is not available right now").encode() in response.content
 
 
 def test_backoff_grows_and_retry_now_resets(setup, monkeypatch):
@@ -261,7 +267,12 @@ def test_interpreter_gets_their_channel_room(setup, jwt_settings):
     assert room.key in response["Location"]
     assert _jwt_claims(response)["room"] == room.key
     page = Client().get(f"/j/{setup['link'].token}/").content.decode()
-    assert "You interpret into" in page
+    assert (
+        _ru("You interpret into %(language)s: you will join that channel’s room.").split(
+            "%(language)s"
+        )[0]
+        in page
+    )
 
 
 def test_channel_choice_is_remembered(setup):
@@ -306,7 +317,10 @@ def test_native_interpretation_uses_one_room(setup, settings, monkeypatch):
         ("interp@example.org", "zh-hans", "ru")
     ]
     # Not registered yet: the page says the room is not available.
-    assert b"not available" in _join(setup["link"].token, setup["session"].pk).content
+    assert (
+        _ru("The video room is not available right now").encode()
+        in _join(setup["link"].token, setup["session"].pk).content
+    )
     assert services.register_zoom_participants(rooms[0]) == 1
     response = _join(setup["link"].token, setup["session"].pk, channel="ru")
     assert response.status_code == 302

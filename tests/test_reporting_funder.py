@@ -5,7 +5,6 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import openpyxl
-import pypdf
 import pytest
 
 from seminarium.attendance.services import IncomingEvent, record_events
@@ -16,6 +15,7 @@ from seminarium.programmes.models import Programme, ProgrammeRole
 from seminarium.reporting import services
 from tests import factories
 from tests.conftest import client_for
+from tests.pdf import pdf_text
 
 ANSWERED = datetime(2021, 4, 21, 12, 0, tzinfo=UTC)
 
@@ -123,7 +123,7 @@ def test_the_report_as_pdf_and_xlsx(setup):
     client = client_for(organiser)
     pdf = client.get(f"/console/programmes/{programme.pk}/reports/funder/report.pdf")
     assert pdf["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
+    text = pdf_text(pdf.content)
     assert (
         "MOFCOM-2021-042" in text and "Ministry of Commerce" in text and "More case studies" in text
     )
@@ -150,9 +150,7 @@ def test_the_demo_report_in_chinese_as_pdf(db):
         f"/console/programmes/{programme.pk}/reports/funder/report.pdf",
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
-    text = "".join(
-        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
-    )
+    text = pdf_text(response.content)
     assert "商务部国际商务官员研修学院" in text
     assert "哈萨克斯坦" in text
 

@@ -1,13 +1,12 @@
 """Someone scans a certificate's QR code: valid, with the name; after a revocation, revoked."""
 
-import io
 import re
 
 import segno
-from pypdf import PdfReader
 
 from seminarium.certificates import services
 from tests import factories
+from tests.pdf import pdf_text
 from tests.test_certificates_services import attend, participant
 
 
@@ -24,7 +23,7 @@ def test_verify_from_the_qr_url_then_see_the_revocation(
     certificate = services.issue(organiser, judge)
 
     # The URL printed under the QR code is the one the code encodes.
-    text = PdfReader(io.BytesIO(certificate.pdf)).pages[0].extract_text()
+    text = pdf_text(certificate.pdf)
     url = re.search(r"https?://\S+/verify/[0-9A-Z]{16}/", text).group(0)
     qr = services.template_context(certificate, [])["qr"]
     assert qr == segno.make(url, error="m").png_data_uri(scale=1, border=2)

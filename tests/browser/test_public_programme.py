@@ -43,4 +43,8 @@ def test_participant_signs_in_by_link_and_can_join_a_session(page, live_server, 
     join = page.locator("a.button.join")
     assert join.count() >= 1
     assert join.first.is_visible()
-    assert join.first.get_attribute("href").startswith("https://")
+    # The portal leads to the personal join page, never straight to a provider.
+    assert join.first.get_attribute("href").startswith("/j/")
+    join.first.click()
+    assert "/j/" in page.url
+    assert page.locator("h1").first.is_visible()
