@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
-from nominations import _engine, _temporary_database
+from nominations import _engine, _on_postgresql
 from programme_page import DEFAULT_SERVER, _percentile
 
 HOST = "127.0.0.1"
@@ -288,16 +288,6 @@ def run(database_url: str | None, args: argparse.Namespace) -> dict:
         }
 
 
-def _on_postgresql(server_url: str, args: argparse.Namespace) -> dict | str:
-    import psycopg
-
-    try:
-        with _temporary_database(server_url) as database_url:
-            return run(database_url, args)
-    except psycopg.OperationalError as error:
-        return f"unreachable: {str(error).strip().splitlines()[0]}"
-
-
 def _table(results: dict) -> str:
     lines = [
         f"{'database':<18} {'what':<12} {'requests':>8} {'req/s':>8} {'p50 ms':>7} "
@@ -346,7 +336,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     results: dict = {} if args.postgresql_only else {"sqlite": run(None, args)}
     if not args.sqlite_only:
-        results["postgresql"] = _on_postgresql(args.database_url, args)
+        results["postgresql"] = _on_postgresql(args.database_url, args, run)
     load_after = os.getloadavg()[0]
     print(_table(results))
     print(f"load average (1 min), {os.cpu_count()} CPUs: {load_before:.1f} → {load_after:.1f}")

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -240,13 +240,15 @@ def _temporary_database(server_url: str) -> Iterator[str]:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def _on_postgresql(server_url: str, args: argparse.Namespace) -> dict | str:
-    """The run on a fresh database; a reason instead if the server cannot be reached."""
+def _on_postgresql(
+    server_url: str, args: argparse.Namespace, benchmark: Callable = run
+) -> dict | str:
+    """``benchmark`` on a fresh database; a reason instead if the server cannot be reached."""
     import psycopg
 
     try:
         with _temporary_database(server_url) as database_url:
-            return run(database_url, args)
+            return benchmark(database_url, args)
     except psycopg.OperationalError as error:
         return f"unreachable: {str(error).strip().splitlines()[0]}"
 

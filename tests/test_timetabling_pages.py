@@ -250,6 +250,18 @@ def test_inputs_pages(world):
     rule = OrderingRule.objects.get()
     assert (rule.session, rule.other, rule.kind) == (second, first, "after")
     response = client.post(
+        reverse("timetabling:input_add", args=[world.a.pk, "audiences"]),
+        {"session": first.pk, "countries": ["RU"]},
+    )
+    assert response.status_code == 302
+    assert first.timetable_audience.countries == ["RU"]
+    # Only delegations taking part can be chosen.
+    response = client.post(
+        reverse("timetabling:input_add", args=[world.a.pk, "audiences"]),
+        {"session": second.pk, "countries": ["CN"]},
+    )
+    assert response.status_code == 200 and not hasattr(second, "timetable_audience")
+    response = client.post(
         reverse("timetabling:input_add", args=[world.a.pk, "zones"]),
         {"country": "RU", "timezone": "Asia/Vladivostok"},
     )

@@ -14,6 +14,7 @@ from seminarium.timetabling.models import (
     AudienceZone,
     InterpreterLimit,
     OrderingRule,
+    SessionAudience,
     SessionPin,
     TimetableBreak,
     TimetableProposal,
@@ -339,3 +340,39 @@ def test_a_solver_crash_marks_the_proposal_failed(small, monkeypatch, caplog):
     assert proposal.phrase == "failed"
     assert proposal.finished_at is not None
     assert "boom" in caplog.text
+
+
+def test_a_session_for_some_delegations_binds_only_their_hours_and_clashes(small):
+    programme, organiser = small
+    first, second = Session.objects.filter(programme=programme).order_by("start")[:2]
+    # Both at the same time: a clash only if some delegation attends both.
+    second.start, second.end = first.start, first.end
+    second.save()
+    assert any(w.code == "group_overlap" for w in services.check_timetable(programme))
+
+    for session, country in ((first, "KZ"), (second, "RU")):
+        services.save_input(
+            organiser,
+            SessionAudience(programme=programme, session=session, countries=[country]),
+        )
+    specs = {spec.id: spec for spec in services.build_problem(programme).sessions}
+    assert specs[str(first.pk)].groups == ("KZ@Asia/Almaty",)
+    assert specs[str(second.pk)].groups == ("RU@Europe/Moscow",)
+    assert not any(w.code == "group_overlap" for w in services.check_timetable(programme))
+    # Only Moscow's hours bind the Russian session (04:00 there, outside 07:00-22:00).
+    outside = [w for w in services.check_timetable(programme) if w.code == "outside_hours"]
+    assert {w.session_ids for w in outside if second.pk in w.session_ids} == {(second.pk,)}
+
+    with pytest.raises(ValidationError):
+        services.save_input(
+            organiser, SessionAudience(programme=programme, session=first, countries=[])
+        )
+
+
+def test_audience_of_another_programmes_session_is_refused(small):
+    programme, organiser = small
+    other = factories.SessionFactory()
+    with pytest.raises(ValidationError):
+        services.save_input(
+            organiser, SessionAudience(programme=programme, session=other, countries=["KZ"])
+        )

@@ -3,8 +3,10 @@ sessions, people and delegations."""
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from seminarium.core import locales
 from seminarium.core.forms import ConsoleModelForm, ZonedDateTimeField
 from seminarium.core.models import Country
 from seminarium.people.models import Person
@@ -15,6 +17,7 @@ from .models import (
     Availability,
     InterpreterLimit,
     OrderingRule,
+    SessionAudience,
     TimetableBreak,
     TimetableSettings,
 )
@@ -139,3 +142,26 @@ class InterpreterLimitForm(_ProgrammeForm):
             session_roles__session__programme=programme,
             session_roles__role=SessionRole.Role.INTERPRETER,
         ).distinct()
+
+
+class SessionAudienceForm(_ProgrammeForm):
+    countries = forms.MultipleChoiceField(
+        label=_("Delegations"), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = SessionAudience
+        fields = ["session", "countries"]
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, programme=programme, **kwargs)
+        self.fields["session"].queryset = Session.objects.filter(programme=programme)
+        codes = (
+            Country.objects.filter(participations__programme=programme)
+            .distinct()
+            .values_list("code", flat=True)
+        )
+        language = get_language()
+        self.fields["countries"].choices = [
+            (code, locales.country_name(code, language)) for code in codes
+        ]

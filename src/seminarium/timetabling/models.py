@@ -141,6 +141,36 @@ class AudienceZone(models.Model):
             raise ValidationError(errors)
 
 
+class SessionAudience(models.Model):
+    """Which delegations a session is for. A session without one is for every delegation,
+    so only these delegations' hours and clashes bind it."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="session_audiences"
+    )
+    session = models.OneToOneField(
+        Session,
+        on_delete=models.CASCADE,
+        related_name="timetable_audience",
+        verbose_name=_("session"),
+    )
+    countries = models.JSONField(_("delegations"), default=list)
+
+    class Meta:
+        verbose_name = _("session audience")
+        verbose_name_plural = _("session audiences")
+        ordering = ["session__start", "session_id"]
+
+    def __str__(self) -> str:
+        return f"{self.session} – {', '.join(self.countries)}"
+
+    def clean(self) -> None:
+        if not self.countries:
+            raise ValidationError({"countries": _("Choose at least one delegation.")})
+        if self.session_id and self.programme_id and self.session.programme_id != self.programme_id:
+            raise ValidationError({"session": _("Choose a session of this programme.")})
+
+
 class Availability(models.Model):
     """A window in which a person can take part. A person with windows is available only then."""
 

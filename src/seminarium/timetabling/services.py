@@ -34,6 +34,7 @@ from .models import (
     Availability,
     InterpreterLimit,
     OrderingRule,
+    SessionAudience,
     SessionPin,
     TimetableBreak,
     TimetableProposal,
@@ -49,6 +50,7 @@ TimetableInput = (
     | Availability
     | InterpreterLimit
     | OrderingRule
+    | SessionAudience
 )
 
 AUDIENCE_KINDS = (Participation.Kind.PARTICIPANT, Participation.Kind.OBSERVER)
@@ -156,7 +158,9 @@ def build_problem(programme: Programme) -> solver.Problem:
     defaults = timetable_settings(programme)
     sessions = _sessions(programme)
     groups = audience_groups(programme)
-    group_ids = tuple(g.id for g in groups)
+    audiences = {
+        a.session_id: set(a.countries) for a in SessionAudience.objects.filter(programme=programme)
+    }
     person_ids: dict[int, object] = {}
     interpreter_ids: set[int] = set()
     specs = []
@@ -178,7 +182,11 @@ def build_problem(programme: Programme) -> solver.Problem:
                 duration_min=session.duration_minutes,
                 title=str(session.title),
                 people=tuple(sorted(others)),
-                groups=group_ids,
+                groups=tuple(
+                    g.id
+                    for g in groups
+                    if session.pk not in audiences or g.country in audiences[session.pk]
+                ),
                 kind=session.kind,
                 room=_room_key(session),
                 interpreters=tuple(sorted(interpreters)),

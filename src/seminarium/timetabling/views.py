@@ -22,6 +22,7 @@ from .forms import (
     InterpreterLimitForm,
     OrderingRuleForm,
     ProposeForm,
+    SessionAudienceForm,
     SessionChoiceForm,
     TimetableBreakForm,
     TimetableSettingsForm,
@@ -31,6 +32,7 @@ from .models import (
     Availability,
     InterpreterLimit,
     OrderingRule,
+    SessionAudience,
     TimetableBreak,
     TimetableProposal,
 )
@@ -48,6 +50,11 @@ INPUTS = {
     ),
     "availability": (Availability, AvailabilityForm, gettext_lazy("Speakers’ availability")),
     "interpreters": (InterpreterLimit, InterpreterLimitForm, gettext_lazy("Interpreters’ limits")),
+    "audiences": (
+        SessionAudience,
+        SessionAudienceForm,
+        gettext_lazy("Sessions for some delegations only"),
+    ),
 }
 
 
