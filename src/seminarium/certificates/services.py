@@ -318,7 +318,9 @@ def _refuse(message, code: str) -> ValidationError:
 
 def _locked(participation: Participation) -> Participation:
     return (
-        Participation.objects.select_for_update()
+        # Lock only the participation: PostgreSQL cannot lock the nullable side of the
+        # outer join to the funder.
+        Participation.objects.select_for_update(of=("self",))
         .select_related("programme__host", "programme__funder", "person")
         .get(pk=participation.pk)
     )
