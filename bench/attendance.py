@@ -68,7 +68,6 @@ def _seed(sessions: int) -> tuple[list, list[int]]:
             start=FIRST + timedelta(hours=12 * n),
             end=FIRST + timedelta(hours=12 * n, minutes=SESSION_MINUTES),
             floor_language="en",
-            online_room_name=f"bench-{n}",
         )
         for n in range(sessions)
     )
