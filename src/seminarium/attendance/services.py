@@ -561,12 +561,14 @@ def programme_attendance(programme: Programme) -> dict[int, ParticipantAttendanc
     return result
 
 
+def minutes_attended(sessions: list[Session]) -> dict[tuple[int, int], float]:
+    """(session id, participation id) -> minutes attended, for many sessions in one query."""
+    return {pair: us / 60_000_000 for pair, us in attended_us(sessions).items()}
+
+
 def session_attendance(session: Session) -> dict[int, float]:
     """Participation id -> minutes attended, for everyone seen in the session."""
-    return {
-        participation_id: us / 60_000_000
-        for (_session_id, participation_id), us in attended_us([session]).items()
-    }
+    return {pid: minutes for (_sid, pid), minutes in minutes_attended([session]).items()}
 
 
 @dataclass(frozen=True)

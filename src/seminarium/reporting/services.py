@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from babel.numbers import format_decimal, format_percent
 from django.utils.translation import gettext as _
 
-from seminarium.attendance.services import programme_attendance, session_attendance
+from seminarium.attendance.services import minutes_attended, programme_attendance
 from seminarium.certificates.services import issued_count
 from seminarium.core import locales
 from seminarium.core.exports import Cell
@@ -241,10 +241,11 @@ def funder_report(programme: Programme, language: str) -> FunderReport:
 
     ratings = {session.pk: (value, answers) for session, value, answers in results.per_session}
     sessions = []
-    for session in programme.sessions.exclude(kind=Session.Kind.BREAK).order_by("start", "id"):
-        minutes = session_attendance(session)
+    measured = list(programme.sessions.exclude(kind=Session.Kind.BREAK).order_by("start", "id"))
+    minutes = minutes_attended(measured)
+    for session in measured:
         duration = session.duration_minutes
-        present = sum(min(minutes.get(pk, 0.0), duration) for pk in counted_ids)
+        present = sum(min(minutes.get((session.pk, pk), 0.0), duration) for pk in counted_ids)
         value, answers = ratings.get(session.pk, (None, 0))
         sessions.append(
             SessionLine(
