@@ -26,6 +26,7 @@ from django_tasks import task
 from seminarium.core import locales
 from seminarium.core.audit import audited_delete, audited_save, record, snapshot
 from seminarium.core.tasks import enqueue_after_commit
+from seminarium.people.models import Person
 from seminarium.programmes.models import Participation, Programme, Session, SessionRole
 
 from . import check, solver
@@ -153,11 +154,13 @@ def _room_key(session: Session) -> str | None:
     return str(data)
 
 
-def build_problem(programme: Programme) -> solver.Problem:
+def build_problem(
+    programme: Programme, groups: list[AudienceGroup] | None = None
+) -> solver.Problem:
     """The solver's input for ``programme`` as it stands now (instants in UTC)."""
     defaults = timetable_settings(programme)
     sessions = _sessions(programme)
-    groups = audience_groups(programme)
+    groups = audience_groups(programme) if groups is None else groups
     audiences = {
         a.session_id: set(a.countries) for a in SessionAudience.objects.filter(programme=programme)
     }
@@ -591,8 +594,8 @@ def _extremes(spans: list[tuple[datetime, datetime]], zone: ZoneInfo):
 
 def compare(programme: Programme, proposal: TimetableProposal | None) -> Comparison:
     """The current timetable beside a finished proposal (or alone), per session and group."""
-    problem = build_problem(programme)
     groups = audience_groups(programme)
+    problem = build_problem(programme, groups)
     sessions = _sessions(programme)
     pins = {p.session_id: p for p in SessionPin.objects.filter(session__programme=programme)}
     result = proposal.result if proposal and proposal.status == proposal.Status.DONE else {}
@@ -670,17 +673,17 @@ _FINDINGS = [
 
 def check_timetable(programme: Programme) -> list[TimetableWarning]:
     """What the current timetable breaks, by the independent checker, in plain words."""
-    problem = build_problem(programme)
     sessions = {str(s.pk): s for s in Session.objects.filter(programme=programme)}
     if not sessions:
         return []
-    people = {p.id: p.name for p in problem.people}
-    if people:
-        from seminarium.people.models import Person
-
-        language = get_language()
-        people = {str(p.pk): p.display_name(language) for p in Person.objects.filter(pk__in=people)}
-    groups = {g.id: g for g in audience_groups(programme)}
+    audience = audience_groups(programme)
+    problem = build_problem(programme, audience)
+    language = get_language()
+    people = {
+        str(p.pk): p.display_name(language)
+        for p in Person.objects.filter(pk__in=[p.id for p in problem.people])
+    }
+    groups = {g.id: g for g in audience}
     days = programme.days()
     title = {sid: str(s.title) for sid, s in sessions.items()}
     zone = programme.zone
