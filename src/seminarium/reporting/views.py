@@ -235,6 +235,11 @@ def press_release_text(request: HttpRequest, programme_id: int, language: str) -
 # The funder's report ---------------------------------------------------------------------
 
 
+def _chart(bars: list[tuple[str, float]], label: str, **options) -> str:
+    """A bar chart, or nothing when there is nothing to chart."""
+    return charts.bar_chart(bars, label=label, **options) if bars else ""
+
+
 def _report_context(report: services.FunderReport) -> dict:
     language = report.language
 
@@ -244,9 +249,19 @@ def _report_context(report: services.FunderReport) -> dict:
     def rating(value: float | None) -> str:
         return services.rating(value, language)
 
-    measured_sessions = [s for s in report.sessions if s.attendance_rate is not None]
-    measured_countries = [c for c in report.countries if c.attendance_rate is not None]
-    rated_sessions = [s for s in report.sessions if s.rating is not None]
+    attendance_by_session = [
+        (line.title, line.attendance_rate)
+        for line in report.sessions
+        if line.attendance_rate is not None
+    ]
+    attendance_by_country = [
+        (line.name, line.attendance_rate)
+        for line in report.countries
+        if line.attendance_rate is not None
+    ]
+    rating_by_session = [
+        (line.title, line.rating) for line in report.sessions if line.rating is not None
+    ]
     return {
         "programme": report.programme,
         "report": report,
@@ -261,36 +276,28 @@ def _report_context(report: services.FunderReport) -> dict:
         "quiz_average": percent(
             None if report.evaluation.quiz_average is None else report.evaluation.quiz_average / 100
         ),
-        "participants_chart": charts.bar_chart(
+        "participants_chart": _chart(
             [(line.name, line.participants) for line in report.countries],
-            label=_("Participants by country"),
-        )
-        if report.countries
-        else "",
-        "session_attendance_chart": charts.bar_chart(
-            [(line.title, line.attendance_rate) for line in measured_sessions],
+            _("Participants by country"),
+        ),
+        "session_attendance_chart": _chart(
+            attendance_by_session,
+            _("Attendance by session"),
             maximum=1.0,
-            label=_("Attendance by session"),
-            value_labels=[percent(line.attendance_rate) for line in measured_sessions],
-        )
-        if measured_sessions
-        else "",
-        "country_attendance_chart": charts.bar_chart(
-            [(line.name, line.attendance_rate) for line in measured_countries],
+            value_labels=[percent(value) for _title, value in attendance_by_session],
+        ),
+        "country_attendance_chart": _chart(
+            attendance_by_country,
+            _("Attendance by country"),
             maximum=1.0,
-            label=_("Attendance by country"),
-            value_labels=[percent(line.attendance_rate) for line in measured_countries],
-        )
-        if measured_countries
-        else "",
-        "rating_chart": charts.bar_chart(
-            [(line.title, line.rating) for line in rated_sessions],
+            value_labels=[percent(value) for _name, value in attendance_by_country],
+        ),
+        "rating_chart": _chart(
+            rating_by_session,
+            _("Average rating by session (1–5)"),
             maximum=5.0,
-            label=_("Average rating by session (1–5)"),
-            value_labels=[rating(line.rating) for line in rated_sessions],
-        )
-        if rated_sessions
-        else "",
+            value_labels=[rating(value) for _title, value in rating_by_session],
+        ),
     }
 
 
