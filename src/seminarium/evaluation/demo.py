@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from seminarium.programmes.demo import i18n
 from seminarium.programmes.models import Participation, Programme, Session
 
 from . import services
@@ -27,10 +28,6 @@ RATED_KINDS = (
 )
 # Ratings cycle through this pattern, shifted per judge and session, so averages differ.
 RATING_PATTERN = (5, 4, 5, 3, 4, 5, 4, 2, 5, 4, 4)
-
-
-def _i18n(en: str, ru: str, zh: str) -> dict[str, str]:
-    return {"en": en, "ru": ru, "zh-hans": zh}
 
 
 def _local(year: int, month: int, day: int, hhmm: str = "00:00") -> datetime:
@@ -73,7 +70,7 @@ def _rating_survey(
         Survey(
             programme=programme,
             kind=Survey.Kind.SESSION_RATING,
-            title=_i18n("Rate this session", "Оцените занятие", "为本节课程评分"),
+            title=i18n("Rate this session", "Оцените занятие", "为本节课程评分"),
             anonymous=True,
             opens_at=_local(2021, 4, 15),
             closes_at=None,  # left open, so that the demo participant can still answer
@@ -83,20 +80,20 @@ def _rating_survey(
     usefulness = _question(
         survey,
         Question.Kind.SCALE,
-        _i18n(
+        i18n(
             "How useful was this session for your work?",
             "Насколько это занятие полезно для вашей работы?",
             "本节课程对您的工作有多大帮助？",
         ),
         1,
         required=True,
-        low_label=_i18n("Not useful", "Бесполезно", "没有帮助"),
-        high_label=_i18n("Very useful", "Очень полезно", "非常有帮助"),
+        low_label=i18n("Not useful", "Бесполезно", "没有帮助"),
+        high_label=i18n("Very useful", "Очень полезно", "非常有帮助"),
     )
     comment = _question(
         survey,
         Question.Kind.TEXT,
-        _i18n(
+        i18n(
             "Anything to add? (optional)",
             "Что-нибудь добавить? (необязательно)",
             "其他意见（选填）",
@@ -112,7 +109,7 @@ def _end_survey(programme: Programme) -> tuple[Survey, Question, Question, Quest
         Survey(
             programme=programme,
             kind=Survey.Kind.PROGRAMME_END,
-            title=_i18n("The seminar as a whole", "Семинар в целом", "研修班整体评价"),
+            title=i18n("The seminar as a whole", "Семинар в целом", "研修班整体评价"),
             anonymous=True,
             opens_at=_local(2021, 4, 21, "12:00"),
             closes_at=None,
@@ -121,34 +118,34 @@ def _end_survey(programme: Programme) -> tuple[Survey, Question, Question, Quest
     overall = _question(
         survey,
         Question.Kind.SCALE,
-        _i18n(
+        i18n(
             "Overall, how useful was the seminar?",
             "В целом, насколько полезным был семинар?",
             "总体而言，研修班对您有多大帮助？",
         ),
         1,
         required=True,
-        low_label=_i18n("Not useful", "Бесполезно", "没有帮助"),
-        high_label=_i18n("Very useful", "Очень полезно", "非常有帮助"),
+        low_label=i18n("Not useful", "Бесполезно", "没有帮助"),
+        high_label=i18n("Very useful", "Очень полезно", "非常有帮助"),
     )
     more = _question(
         survey,
         Question.Kind.CHOICE,
-        _i18n(
+        i18n(
             "What would you like more of?", "Чего бы вам хотелось больше?", "您希望增加哪些内容？"
         ),
         2,
         multiple=True,
         options=[
-            (_i18n("Case studies", "Разбор дел", "案例分析"), False),
-            (_i18n("Discussion", "Обсуждения", "讨论交流"), False),
-            (_i18n("Study visits", "Ознакомительные визиты", "实地考察"), False),
+            (i18n("Case studies", "Разбор дел", "案例分析"), False),
+            (i18n("Discussion", "Обсуждения", "讨论交流"), False),
+            (i18n("Study visits", "Ознакомительные визиты", "实地考察"), False),
         ],
     )
     suggestions = _question(
         survey,
         Question.Kind.TEXT,
-        _i18n("Your suggestions", "Ваши предложения", "您的建议"),
+        i18n("Your suggestions", "Ваши предложения", "您的建议"),
         3,
     )
     return survey, overall, more, suggestions, list(more.options.all())
@@ -160,8 +157,8 @@ def _quiz(programme: Programme) -> tuple[Survey, list[tuple[Question, list[Optio
         Survey(
             programme=programme,
             kind=Survey.Kind.QUIZ,
-            title=_i18n("What did you learn?", "Что вы узнали?", "学习测验"),
-            intro=_i18n(
+            title=i18n("What did you learn?", "Что вы узнали?", "学习测验"),
+            intro=i18n(
                 "Optional. You will see your score after submitting.",
                 "Необязательно. Результат вы увидите после отправки.",
                 "自愿参加。提交后即可看到您的得分。",
@@ -175,7 +172,7 @@ def _quiz(programme: Programme) -> tuple[Survey, list[tuple[Question, list[Optio
         _question(
             survey,
             Question.Kind.QUIZ,
-            _i18n(
+            i18n(
                 "In which year was the SCO founded?",
                 "В каком году была основана ШОС?",
                 "上海合作组织成立于哪一年？",
@@ -183,15 +180,15 @@ def _quiz(programme: Programme) -> tuple[Survey, list[tuple[Question, list[Optio
             1,
             points=1,
             options=[
-                (_i18n("1996", "1996", "1996年"), False),
-                (_i18n("2001", "2001", "2001年"), True),
-                (_i18n("2017", "2017", "2017年"), False),
+                (i18n("1996", "1996", "1996年"), False),
+                (i18n("2001", "2001", "2001年"), True),
+                (i18n("2017", "2017", "2017年"), False),
             ],
         ),
         _question(
             survey,
             Question.Kind.QUIZ,
-            _i18n(
+            i18n(
                 "Which are the SCO's official languages?",
                 "Какие языки являются официальными языками ШОС?",
                 "上海合作组织的官方语言是哪些？",
@@ -199,15 +196,15 @@ def _quiz(programme: Programme) -> tuple[Survey, list[tuple[Question, list[Optio
             2,
             points=2,
             options=[
-                (_i18n("Chinese", "Китайский", "汉语"), True),
-                (_i18n("Russian", "Русский", "俄语"), True),
-                (_i18n("English", "Английский", "英语"), False),
+                (i18n("Chinese", "Китайский", "汉语"), True),
+                (i18n("Russian", "Русский", "俄语"), True),
+                (i18n("English", "Английский", "英语"), False),
             ],
         ),
         _question(
             survey,
             Question.Kind.QUIZ,
-            _i18n(
+            i18n(
                 "Where is the SCO Secretariat?",
                 "Где находится Секретариат ШОС?",
                 "上海合作组织秘书处设在哪里？",
@@ -215,9 +212,9 @@ def _quiz(programme: Programme) -> tuple[Survey, list[tuple[Question, list[Optio
             3,
             points=1,
             options=[
-                (_i18n("Beijing", "Пекин", "北京"), True),
-                (_i18n("Tashkent", "Ташкент", "塔什干"), False),
-                (_i18n("Shanghai", "Шанхай", "上海"), False),
+                (i18n("Beijing", "Пекин", "北京"), True),
+                (i18n("Tashkent", "Ташкент", "塔什干"), False),
+                (i18n("Shanghai", "Шанхай", "上海"), False),
             ],
         ),
     ]
@@ -230,7 +227,7 @@ def _follow_up(programme: Programme) -> None:
         Survey(
             programme=programme,
             kind=Survey.Kind.FOLLOW_UP,
-            title=_i18n(
+            title=i18n(
                 "Ten months on: the seminar and your work",
                 "Десять месяцев спустя: семинар и ваша работа",
                 "十个月后：研修班与您的工作",
@@ -244,20 +241,20 @@ def _follow_up(programme: Programme) -> None:
     _question(
         survey,
         Question.Kind.SCALE,
-        _i18n(
+        i18n(
             "How much have you used what you learnt in your work?",
             "Насколько вы применяете полученные знания в работе?",
             "您在工作中运用所学知识的程度如何？",
         ),
         1,
         required=True,
-        low_label=_i18n("Not at all", "Совсем нет", "完全没有"),
-        high_label=_i18n("A great deal", "В значительной мере", "很多"),
+        low_label=i18n("Not at all", "Совсем нет", "完全没有"),
+        high_label=i18n("A great deal", "В значительной мере", "很多"),
     )
     _question(
         survey,
         Question.Kind.TEXT,
-        _i18n(
+        i18n(
             "Please give an example.",
             "Приведите, пожалуйста, пример.",
             "请举一个例子。",

@@ -44,15 +44,16 @@ Role = SessionRole.Role
 Mode = SessionRole.Mode
 
 
-def _i18n(en: str, ru: str, zh: str) -> dict[str, str]:
+def i18n(en: str, ru: str, zh: str) -> dict[str, str]:
+    """A multilingual value, for the demo data of this and the apps built on it."""
     return {"en": en, "ru": ru, "zh-hans": zh}
 
 
-BEIJING = _i18n("Beijing", "Пекин", "北京")
-NUR_SULTAN = _i18n("Nur-Sultan", "Нур-Султан", "努尔苏丹")
-MOSCOW = _i18n("Moscow", "Москва", "莫斯科")
-MAIN_HALL = _i18n("CNISCO main hall", "Главный зал CNISCO", "培训基地主会场")
-JUDGE = _i18n("Judge", "Судья", "法官")
+BEIJING = i18n("Beijing", "Пекин", "北京")
+NUR_SULTAN = i18n("Nur-Sultan", "Нур-Султан", "努尔苏丹")
+MOSCOW = i18n("Moscow", "Москва", "莫斯科")
+MAIN_HALL = i18n("CNISCO main hall", "Главный зал CNISCO", "培训基地主会场")
+JUDGE = i18n("Judge", "Судья", "法官")
 
 # key: (country, kind, short name, en, ru, zh-hans)
 ORGANISATIONS = {
@@ -302,7 +303,7 @@ OFFICIALS = {
         latin_family="Yang",
         latin_given="Wanming",
         russian="Ян Ваньмин",
-        position=_i18n("Vice President", "Заместитель Председателя", "副院长"),
+        position=i18n("Vice President", "Заместитель Председателя", "副院长"),
         language="zh-hans",
         zone="Asia/Shanghai",
     ),
@@ -314,7 +315,7 @@ OFFICIALS = {
         latin_family="Liu",
         latin_given="Xiaoyun",
         russian="Лю Сяоюнь",
-        position=_i18n("President", "Председатель", "院长"),
+        position=i18n("President", "Председатель", "院长"),
         language="zh-hans",
         zone="Asia/Shanghai",
     ),
@@ -325,7 +326,7 @@ OFFICIALS = {
         latin_family="Gao",
         latin_given="Xiaoli",
         russian="Гао Сяоли",
-        position=_i18n(
+        position=i18n(
             "Director of the International Cooperation Bureau",
             "Начальник Управления международного сотрудничества",
             "国际合作局局长",
@@ -340,7 +341,7 @@ OFFICIALS = {
         latin_family="Mao",
         latin_given="Ronghua",
         russian="Мао Жунхуа",
-        position=_i18n("Vice President", "Заместитель Председателя", "副院长"),
+        position=i18n("Vice President", "Заместитель Председателя", "副院长"),
         language="zh-hans",
         zone="Asia/Shanghai",
     ),
@@ -351,7 +352,7 @@ OFFICIALS = {
         latin_family="Hu",
         latin_given="Yunteng",
         russian="Ху Юньтэн",
-        position=_i18n("President", "Председатель", "会长"),
+        position=i18n("President", "Председатель", "会长"),
         language="zh-hans",
         zone="Asia/Shanghai",
     ),
@@ -362,7 +363,7 @@ OFFICIALS = {
         latin_family="Sun",
         latin_given="Xiaoyong",
         russian="Сунь Сяоюн",
-        position=_i18n("President", "Ректор", "院长"),
+        position=i18n("President", "Ректор", "院长"),
         language="zh-hans",
         zone="Asia/Shanghai",
     ),
@@ -373,7 +374,7 @@ OFFICIALS = {
         latin_family="Lei",
         latin_given="Hao",
         russian="Лэй Хао",
-        position=_i18n("Vice President", "Заместитель ректора", "副院长"),
+        position=i18n("Vice President", "Заместитель ректора", "副院长"),
         language="zh-hans",
         zone="Asia/Shanghai",
     ),
@@ -384,7 +385,7 @@ OFFICIALS = {
         latin_family="Liu",
         latin_given="Xiaohong",
         russian="Лю Сяохун",
-        position=_i18n(
+        position=i18n(
             "Director of CNISCO; President",
             "Директор CNISCO; ректор",
             "中国—上海合作组织国际司法交流合作培训基地主任；校长",
@@ -403,7 +404,7 @@ OFFICIALS = {
         latin_family="Akhmezakirov",
         latin_given="Naili",
         chinese="纳伊利·阿赫梅扎基罗夫",
-        position=_i18n(
+        position=i18n(
             "Minister of the Department of Activity Protection",
             "Руководитель Департамента по обеспечению деятельности судов",
             "活动保障部部长",
@@ -420,7 +421,7 @@ OFFICIALS = {
         latin_family="Momotov",
         latin_given="Viktor",
         chinese="维克托·莫莫托夫",
-        position=_i18n("President", "Председатель", "主席"),
+        position=i18n("President", "Председатель", "主席"),
     ),
 }
 
@@ -636,7 +637,7 @@ STAFF = {
             latin_family="Huang",
             latin_given="Lihua",
             russian="Хуан Лихуа",
-            position=_i18n("Programme officer", "Руководитель программы", "项目主管"),
+            position=i18n("Programme officer", "Руководитель программы", "项目主管"),
             language="zh-hans",
             zone="Asia/Shanghai",
             email="huang.lihua@cn.example.org",
@@ -651,7 +652,7 @@ STAFF = {
             latin_family="Wang",
             latin_given="Lixin",
             russian="Ван Лисинь",
-            position=_i18n("Professor", "Профессор", "教授"),
+            position=i18n("Professor", "Профессор", "教授"),
             language="zh-hans",
             zone="Asia/Shanghai",
             email="wang.lixin@cn.example.org",
@@ -681,7 +682,7 @@ STAFF = {
             latin_family="Zhao",
             latin_given="Mingyuan",
             russian="Чжао Минъюань",
-            position=_i18n("Professor", "Профессор", "教授"),
+            position=i18n("Professor", "Профессор", "教授"),
             language="zh-hans",
             zone="Asia/Shanghai",
             email="zhao.mingyuan@cn.example.org",
@@ -696,7 +697,7 @@ STAFF = {
             latin_family="Li",
             latin_given="Na",
             russian="Ли На",
-            position=_i18n(
+            position=i18n(
                 "Conference interpreter (Chinese–Russian)",
                 "Синхронный переводчик (китайский — русский)",
                 "会议口译员（汉俄）",
@@ -716,7 +717,7 @@ STAFF = {
             latin_family="Morozova",
             latin_given="Anna",
             chinese="安娜·莫罗佐娃",
-            position=_i18n(
+            position=i18n(
                 "Conference interpreter (Russian–Chinese)",
                 "Синхронный переводчик (русский — китайский)",
                 "会议口译员（俄汉）",
@@ -736,7 +737,7 @@ COORDINATOR = PersonData(
     latin_family="Kassymova",
     latin_given="Dinara",
     russian="Касымова Динара Маратовна",
-    position=_i18n(
+    position=i18n(
         "International cooperation officer",
         "Специалист по международному сотрудничеству",
         "国际合作专员",
@@ -824,8 +825,8 @@ def _sessions() -> list[SessionData]:
             "14:00",
             "15:30",
             SessionKind.CEREMONY,
-            _i18n("Opening Ceremony", "Церемония открытия", "开班仪式"),
-            _i18n(
+            i18n("Opening Ceremony", "Церемония открытия", "开班仪式"),
+            i18n(
                 "Opening of the seminar at CNISCO, with guests on site and online.",
                 "Открытие семинара в CNISCO; гости присутствуют в зале и онлайн.",
                 "研修班在培训基地开班，嘉宾现场及线上出席。",
@@ -839,12 +840,12 @@ def _sessions() -> list[SessionData]:
             "15:45",
             "17:15",
             SessionKind.LECTURE,
-            _i18n(
+            i18n(
                 "China's judicial system and the people's courts",
                 "Судебная система Китая и народные суды",
                 "中国司法制度与人民法院",
             ),
-            _i18n(
+            i18n(
                 "The organisation of the courts, the levels of trial and the role of the "
                 "Supreme People's Court.",
                 "Устройство судов, инстанции и роль Верховного народного суда.",
@@ -857,12 +858,12 @@ def _sessions() -> list[SessionData]:
             "14:00",
             "15:30",
             SessionKind.LECTURE,
-            _i18n(
+            i18n(
                 "Smart courts: online litigation and court technology",
                 "«Умные суды»: онлайн-судопроизводство и судебные технологии",
                 "智慧法院：在线诉讼与法院信息化",
             ),
-            _i18n(
+            i18n(
                 "Filing, hearings and service of documents online; electronic evidence.",
                 "Подача исков, заседания и вручение документов онлайн; электронные доказательства.",
                 "网上立案、在线庭审、电子送达与电子证据。",
@@ -874,12 +875,12 @@ def _sessions() -> list[SessionData]:
             "15:45",
             "17:15",
             SessionKind.DISCUSSION,
-            _i18n(
+            i18n(
                 "Questions and answers: digital justice",
                 "Вопросы и ответы: цифровое правосудие",
                 "问答交流：数字司法",
             ),
-            _i18n(
+            i18n(
                 "The judges put their questions on online courts to the lecturer.",
                 "Судьи задают лектору вопросы об онлайн-судах.",
                 "学员就在线法院向授课老师提问。",
@@ -891,12 +892,12 @@ def _sessions() -> list[SessionData]:
             "14:00",
             "16:00",
             SessionKind.STUDY_VISIT,
-            _i18n(
+            i18n(
                 "Virtual study visit: Shanghai High People's Court",
                 "Виртуальный учебный визит: Высший народный суд города Шанхая",
                 "线上参访：上海市高级人民法院",
             ),
-            _i18n(
+            i18n(
                 "A filmed tour of the litigation service centre, followed by questions.",
                 "Видеоэкскурсия по центру обслуживания участников процесса, затем вопросы.",
                 "观看诉讼服务中心参访视频并互动交流。",
@@ -908,12 +909,12 @@ def _sessions() -> list[SessionData]:
             "14:00",
             "15:30",
             SessionKind.OTHER,
-            _i18n(
+            i18n(
                 "Chinese culture: an online tour of Shanghai",
                 "Китайская культура: онлайн-экскурсия по Шанхаю",
                 "中国文化：线上游览上海",
             ),
-            _i18n(
+            i18n(
                 "A lighter Sunday session on the city that hosts the institute.",
                 "Воскресное занятие о городе, в котором работает институт.",
                 "周日文化体验课，介绍培训基地所在城市。",
@@ -925,12 +926,12 @@ def _sessions() -> list[SessionData]:
             "14:00",
             "15:30",
             SessionKind.LECTURE,
-            _i18n(
+            i18n(
                 "Commercial dispute resolution in China: litigation, arbitration and mediation",
                 "Разрешение коммерческих споров в Китае: суд, арбитраж и медиация",
                 "中国商事纠纷解决：诉讼、仲裁与调解",
             ),
-            _i18n(
+            i18n(
                 "How courts, arbitral institutions and mediators share the work.",
                 "Как суды, арбитражные учреждения и медиаторы распределяют работу.",
                 "法院、仲裁机构与调解组织的分工与衔接。",
@@ -942,12 +943,12 @@ def _sessions() -> list[SessionData]:
             "15:45",
             "17:15",
             SessionKind.LECTURE,
-            _i18n(
+            i18n(
                 "Belt and Road disputes: the China International Commercial Court",
                 "Споры в рамках «Пояса и пути»: Китайский международный коммерческий суд",
                 "“一带一路”纠纷解决：最高人民法院国际商事法庭",
             ),
-            _i18n(
+            i18n(
                 "The international commercial court and its one-stop mechanism linking "
                 "litigation, arbitration and mediation.",
                 "Международный коммерческий суд и его механизм «одного окна», "
@@ -961,12 +962,12 @@ def _sessions() -> list[SessionData]:
             "14:00",
             "15:30",
             SessionKind.LECTURE,
-            _i18n(
+            i18n(
                 "Judicial assistance and the recognition of foreign judgments",
                 "Правовая помощь и признание иностранных судебных решений",
                 "司法协助与外国判决的承认和执行",
             ),
-            _i18n(
+            i18n(
                 "Treaties on legal assistance between China and SCO member states, in practice.",
                 "Договоры о правовой помощи между Китаем и государствами — членами ШОС на "
                 "практике.",
@@ -979,12 +980,12 @@ def _sessions() -> list[SessionData]:
             "15:45",
             "17:15",
             SessionKind.DISCUSSION,
-            _i18n(
+            i18n(
                 "Discussion: courts of the SCO member states during the pandemic",
                 "Дискуссия: суды государств — членов ШОС в период пандемии",
                 "研讨：疫情期间上合组织成员国法院的工作",
             ),
-            _i18n(
+            i18n(
                 "The judges compare how their courts kept working.",
                 "Судьи сравнивают, как их суды продолжали работу.",
                 "学员交流各国法院如何保持正常运转。",
@@ -998,12 +999,12 @@ def _sessions() -> list[SessionData]:
             "14:00",
             "15:30",
             SessionKind.DISCUSSION,
-            _i18n(
+            i18n(
                 "Country presentations: Kazakhstan, Russia, Tajikistan and Uzbekistan",
                 "Презентации стран: Казахстан, Россия, Таджикистан и Узбекистан",
                 "国别介绍：哈萨克斯坦、俄罗斯、塔吉克斯坦和乌兹别克斯坦",
             ),
-            _i18n(
+            i18n(
                 "One judge from each country presents recent reforms of its courts.",
                 "Судья от каждой страны рассказывает о недавних реформах судов.",
                 "各国一名法官介绍本国法院近期改革。",
@@ -1014,12 +1015,12 @@ def _sessions() -> list[SessionData]:
                     "participant",
                     Role.SPEAKER,
                     Mode.ONLINE,
-                    _i18n("Almaty", "Алматы", "阿拉木图"),
+                    i18n("Almaty", "Алматы", "阿拉木图"),
                     10,
                 ),
                 ("RU-1", Role.SPEAKER, Mode.ONLINE, MOSCOW, 11),
-                ("TJ-1", Role.SPEAKER, Mode.ONLINE, _i18n("Dushanbe", "Душанбе", "杜尚别"), 12),
-                ("UZ-1", Role.SPEAKER, Mode.ONLINE, _i18n("Tashkent", "Ташкент", "塔什干"), 13),
+                ("TJ-1", Role.SPEAKER, Mode.ONLINE, i18n("Dushanbe", "Душанбе", "杜尚别"), 12),
+                ("UZ-1", Role.SPEAKER, Mode.ONLINE, i18n("Tashkent", "Ташкент", "塔什干"), 13),
             ],
             floor="ru",
             interpretation=("zh-hans",),
@@ -1030,12 +1031,12 @@ def _sessions() -> list[SessionData]:
             "15:45",
             "16:45",
             SessionKind.CEREMONY,
-            _i18n(
+            i18n(
                 "Closing (Graduation) Ceremony",
                 "Церемония закрытия и вручения сертификатов",
                 "结业仪式",
             ),
-            _i18n(
+            i18n(
                 "Closing of the seminar; judges from Tajikistan and Uzbekistan speak for the "
                 "participants.",
                 "Закрытие семинара; от имени участников выступают судьи Таджикистана и "
@@ -1044,8 +1045,8 @@ def _sessions() -> list[SessionData]:
             ),
             [
                 ("organiser", Role.HOST, Mode.ONSITE, None, 1),
-                ("TJ-0", Role.SPEAKER, Mode.ONLINE, _i18n("Dushanbe", "Душанбе", "杜尚别"), 10),
-                ("UZ-0", Role.SPEAKER, Mode.ONLINE, _i18n("Tashkent", "Ташкент", "塔什干"), 11),
+                ("TJ-0", Role.SPEAKER, Mode.ONLINE, i18n("Dushanbe", "Душанбе", "杜尚别"), 10),
+                ("UZ-0", Role.SPEAKER, Mode.ONLINE, i18n("Tashkent", "Ташкент", "塔什干"), 11),
             ],
             room=MAIN_HALL,
         ),
@@ -1114,7 +1115,7 @@ def load_demo() -> dict[str, AbstractBaseUser]:
     organisations = {
         key: save_organisation(
             SYSTEM,
-            Organisation(name=_i18n(en, ru, zh), short_name=short, country_id=country, kind=kind),
+            Organisation(name=i18n(en, ru, zh), short_name=short, country_id=country, kind=kind),
         )
         for key, (country, kind, short, en, ru, zh) in ORGANISATIONS.items()
     }
@@ -1122,12 +1123,12 @@ def load_demo() -> dict[str, AbstractBaseUser]:
         SYSTEM,
         Programme(
             slug=DEMO_SLUG,
-            title=_i18n(
+            title=i18n(
                 "SCO Judges Seminar",
                 "Семинар для судей государств — членов ШОС",
                 "上海合作组织国家法官研修班",
             ),
-            summary=_i18n(
+            summary=i18n(
                 "CNISCO hosted the SCO Judges Seminar from 15 to 21 April 2021. 27 judges "
                 "from Kazakhstan, Russia, Tajikistan and Uzbekistan attended online. The "
                 "seminar was a foreign-aid training project.",
