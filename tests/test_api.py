@@ -780,3 +780,14 @@ def test_a_conflict_in_the_database_is_409_json(world, monkeypatch):
     response = Caller(world.organiser_a).post("/programmes/a/sessions", SESSION)
     assert response.status_code == 409
     assert response.json()["detail"]
+
+
+def test_a_nul_character_in_json_text_is_a_clear_400_and_changes_nothing(world):
+    caller = Caller(world.organiser_a)
+    response = caller.patch("/programmes/a", {"title": {"en": "Seminar\x00"}})
+    assert response.status_code == 400
+    assert "U+0000" in response.json()["detail"]
+    world.a.refresh_from_db()
+    assert "\x00" not in str(world.a.title)
+    # Still valid JSON without NUL passes the same parser.
+    assert caller.patch("/programmes/a", {"title": {"en": "Seminar"}}).status_code == 200

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from seminarium.attendance.models import AttendanceEvent
 from seminarium.conferencing import services
 from seminarium.conferencing.models import JoinRecord, PersonalLink, Room, SessionVideo
 from seminarium.conferencing.providers import PROVIDERS
@@ -350,3 +351,17 @@ def test_join_records_are_append_only(setup):
     record.channel = "en"
     with pytest.raises(ValueError, match="append-only"):
         record.save()
+
+
+def test_a_nul_character_from_the_browser_is_refused_and_nothing_is_stored(setup):
+    token, session_id = setup["link"].token, setup["session"].pk
+    presence = reverse("conferencing:presence", args=[token, session_id])
+    for response in (
+        Client().post(presence, {"kind": "join", "device": "tab\x00"}),
+        _join(token, session_id, channel="ru\x00"),
+        Client().get(reverse("conferencing:join_page", args=[token]), {"x\x00": "1"}),
+    ):
+        assert response.status_code == 400
+        assert "U+0000" in response.content.decode()
+    assert not AttendanceEvent.objects.exists()
+    assert not JoinRecord.objects.exists()

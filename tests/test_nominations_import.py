@@ -266,3 +266,15 @@ def test_the_template_has_the_header_row_and_a_bom_for_excel(call):
     content = response.content
     assert content.startswith(b"\xef\xbb\xbf")
     assert content.decode("utf-8-sig").strip().split(",") == [*imports.COLUMNS, "question_1"]
+
+
+def test_a_nul_character_in_a_cell_is_reported_against_its_cell(call):
+    found = problems(call, csv_file(HEADER, row(1, position="Су\x00дья")))
+    assert found == [
+        (
+            2,
+            "position",
+            "This cell contains a NUL character (U+0000). "
+            "Save the file again as “CSV UTF-8” or .xlsx.",
+        )
+    ]

@@ -6,7 +6,7 @@ Reads work without a token and show what an anonymous visitor may see; writes ne
 
 from ninja import NinjaAPI
 
-from seminarium.core.api import install_error_handlers, token_or_anonymous
+from seminarium.core.api import JsonParser, install_error_handlers, token_or_anonymous
 from seminarium.evaluation.api import router as evaluation_router
 from seminarium.nominations.api import install_refusal_handler
 from seminarium.nominations.api import router as nominations_router
@@ -18,6 +18,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api-v1",
     auth=token_or_anonymous,
+    parser=JsonParser(),
 )
 install_error_handlers(api)
 api.add_router("", people_router)

@@ -1,6 +1,7 @@
 """What every API router shares: token authentication, JSON errors, permission checks,
 and the field types for multilingual text and UTC times."""
 
+import json
 from datetime import UTC
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from i18nfield.strings import LazyI18nString
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
@@ -48,6 +50,30 @@ class TokenOrAnonymous(TokenAuth):
 
 token_auth = TokenAuth()
 token_or_anonymous = TokenOrAnonymous()
+
+
+class NulCharacter(ValueError):
+    pass
+
+
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False
+
+
+class JsonParser(Parser):
+    """JSON bodies, refusing the NUL character, which PostgreSQL cannot store in text."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = json.loads(request.body)
+        if _contains_nul(data):
+            raise NulCharacter
+        return data
 
 
 def visible_or_404(user, permission: str, obj: Any) -> None:
@@ -137,6 +163,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
+        if isinstance(exc.__cause__, NulCharacter):
+            # Ninja wraps every parser error in a 400; say what was wrong with this one.
+            return respond(request, 400, _("Text may not contain the NUL character (U+0000)."))
         detail = {
             400: _("The request body could not be read; send valid JSON."),
             401: _("Send a valid API token in the header “Authorization: Bearer <key>”."),

@@ -319,6 +319,15 @@ def _check_row(
     def report(column: str, message: str) -> None:
         problems.setdefault(column, Problem(number, column, message))
 
+    for column, value in values.items():
+        if "\x00" in value:
+            report(
+                column,
+                _(
+                    "This cell contains a NUL character (U+0000). Save the file again as "
+                    "“CSV UTF-8” or .xlsx."
+                ),
+            )
     for column in REQUIRED_COLUMNS:
         if not values.get(column):
             report(column, _("This cell must not be empty."))
