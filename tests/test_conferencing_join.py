@@ -1,6 +1,6 @@
 """Personal join links and the join path: states, roles, channels and the query budget."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import jwt
@@ -14,6 +14,7 @@ from seminarium.conferencing import services
 from seminarium.conferencing.models import JoinRecord, PersonalLink, Room, SessionVideo
 from seminarium.conferencing.providers import PROVIDERS
 from seminarium.conferencing.providers.base import ProviderError, ProvisionedRoom, VideoProvider
+from seminarium.people.models import Person
 from seminarium.programmes.models import Participation, ProgrammeRole, SessionRole
 from tests import factories
 
@@ -130,6 +131,18 @@ def test_too_early(setup):
     assert not JoinRecord.objects.exists()
     page = Client().get(f"/j/{setup['link'].token}/").content.decode()
     assert "disabled" in page and _ru("Opens at %(time)s.").split("%(time)s")[0] in page
+
+
+def test_too_early_names_the_opening_time_in_the_participants_own_zone(setup):
+    session = setup["session"]
+    session.start = datetime(2030, 6, 1, 6, 0, tzinfo=UTC)  # 11:00 in Almaty (UTC+5)
+    session.end = session.start + timedelta(hours=1)
+    session.save()
+    Person.objects.filter(pk=setup["participation"].person_id).update(home_timezone="Asia/Almaty")
+    page = _join(setup["link"].token, session.pk).content.decode()
+    assert "10:45" in page  # the join buttons open 15 minutes before
+    assert "05:45" not in page
+    assert "(UTC+05:00)" in page
 
 
 def test_revoked_link_is_a_plain_404(setup, django_user_model):

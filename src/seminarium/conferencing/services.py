@@ -19,7 +19,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.dateparse import parse_datetime
 
 from seminarium.attendance.services import IncomingEvent, record_events, record_room_end
 from seminarium.core.audit import audited_save, record
@@ -451,6 +450,7 @@ PERSON_FIELDS = (
     "chinese_name",
     "russian_name",
     "preferred_language",
+    "home_timezone",
     "email",
     "user_id",
 )
@@ -523,7 +523,9 @@ def _join_sql() -> str:
 def _aware(value: Any) -> datetime | None:
     if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
         return value
-    parsed = value if isinstance(value, datetime) else parse_datetime(value)
+    # SQLite's text, always Django's ISO form: the C parser is several times faster than
+    # parse_datetime's regular expression, and this runs on every join.
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     return parsed.replace(tzinfo=UTC)  # stored in UTC where the database keeps no zone
 
 
