@@ -114,6 +114,8 @@ def test_open_session_redirects_to_the_room_page_with_one_read_and_one_write(
     room = Room.objects.get(session=session, channel="ru")
     assert room.key in body
     assert "external_api.js" in body
+    assert f'href="{reverse("conferencing:join_page", args=[token])}"' in body
+    assert reverse("conferencing:presence", args=[token, session.pk]) in body
     record = JoinRecord.objects.get()
     assert (record.room, record.channel, record.link) == (room, "ru", setup["link"])
     # The token is not the provider's URL, and the provider's URL is not in the link.

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings
@@ -65,8 +66,13 @@ PAIR_AFTER_MINUTES = 40
 # Providers and their configuration
 
 
-def provider_config(name: str) -> dict[str, Any]:
-    """Each provider's settings, read from the environment-driven Django settings."""
+@cache
+def provider_config(name: str) -> Mapping[str, Any]:
+    """Each provider's settings, read from the environment-driven Django settings.
+
+    Read once per process (about 30 settings, on every join click otherwise); a change of
+    settings, as tests make, clears it (signals.py).
+    """
     callback = f"{settings.SITE_URL}/hooks/{name}/"
     configs: dict[str, dict[str, Any]] = {
         "jitsi": {"base_url": settings.JITSI_BASE_URL},
@@ -109,7 +115,7 @@ def provider_config(name: str) -> dict[str, Any]:
     if name == "janus" and not config["room_secret"]:
         # Room secrets and pins are derived from this; by default from SECRET_KEY.
         config["room_secret"] = salted_hmac("seminarium.janus", "rooms").hexdigest()
-    return config
+    return MappingProxyType(config)
 
 
 def provider(name: str) -> VideoProvider:
@@ -495,7 +501,7 @@ def _join_sql() -> str:
     active = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
     # Only table and column names and our own constants are formatted in; values are
     # bound parameters.
-    return f"""
+    sql = f"""
         SELECT l.id, p.id, p.programme_id, p.person_id, {person},
                s.{q("start")}, s.{q("end")},
                r.id, r.channel, r.provider, r.status, r.provider_room_id, r.data,
@@ -518,6 +524,8 @@ def _join_sql() -> str:
             ORDER BY r2.channel DESC LIMIT 1)
         WHERE l.token = %s AND l.revoked_at IS NULL AND p.status IN ({active})
     """  # noqa: S608
+    # On one line: Django's SQLite wrapper scans the text for placeholders on every join.
+    return " ".join(sql.split())
 
 
 def _aware(value: Any) -> datetime | None:

@@ -1,10 +1,16 @@
-"""Rooms are made ahead of time: whenever a published programme or one of its sessions is saved."""
+"""Rooms are made ahead of time: whenever a published programme or one of its sessions is saved.
 
+And the providers' configuration is read again when settings change (in tests).
+"""
+
+from django.core.signals import setting_changed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from seminarium.core.tasks import enqueue_after_commit
 from seminarium.programmes.models import Programme, Session
+
+from .services import provider_config
 
 
 @receiver(post_save, sender=Session, dispatch_uid="conferencing_session_saved")
@@ -27,3 +33,8 @@ def _plan(programme_id: int) -> None:
     from .tasks import ensure_rooms
 
     enqueue_after_commit(ensure_rooms, programme_id)
+
+
+@receiver(setting_changed, dispatch_uid="conferencing_settings_changed")
+def settings_changed(**_kwargs) -> None:
+    provider_config.cache_clear()

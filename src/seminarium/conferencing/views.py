@@ -25,7 +25,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.html import escape, json_script
 from django.utils.translation import gettext as _
@@ -175,6 +175,18 @@ def _room_page_skeleton(language: str, provider_name: str, jitsi_base: str) -> s
         )
 
 
+TOKEN_SLOT, SESSION_SLOT = "@@token@@", 987654321
+
+
+@lru_cache(maxsize=8)
+def _participant_url_patterns(script_prefix: str) -> tuple[str, str]:
+    """The room page's two personal URLs, reversed once: reverse() costs more than the page."""
+    return (
+        reverse("conferencing:join_page", args=[TOKEN_SLOT]),
+        reverse("conferencing:presence", args=[TOKEN_SLOT, SESSION_SLOT]),
+    )
+
+
 def _room_page(request: HttpRequest, person, attempt, token: str, session_id: int) -> HttpResponse:
     """Our page around an embedded room: what thousands get at the top of the hour.
 
@@ -183,10 +195,14 @@ def _room_page(request: HttpRequest, person, attempt, token: str, session_id: in
     """
     language, _zone = _participant_prefs(request, person)
     html = _room_page_skeleton(language, attempt.provider_name, settings.JITSI_BASE_URL.rstrip("/"))
+    join_page, presence = _participant_url_patterns(get_script_prefix())
     values = {
         "provider_url": escape(attempt.url),
-        "back_url": escape(reverse("conferencing:join_page", args=[token])),
-        "presence_url": escape(reverse("conferencing:presence", args=[token, session_id])),
+        # The token is a real link's (URL-safe base64), so it needs no quoting.
+        "back_url": escape(join_page.replace(TOKEN_SLOT, token)),
+        "presence_url": escape(
+            presence.replace(str(SESSION_SLOT), str(session_id)).replace(TOKEN_SLOT, token)
+        ),
         "client_settings": json_script(attempt.client_settings, "janus-settings")
         if attempt.client_settings
         else "",
