@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import jwt
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -380,3 +381,13 @@ def test_a_nul_character_from_the_browser_is_refused_and_nothing_is_stored(setup
         assert "U+0000" in response.content.decode()
     assert not AttendanceEvent.objects.exists()
     assert not JoinRecord.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_on_postgresql_the_join_statements_are_prepared_once_per_connection(setup):
+    assert _join(setup["link"].token, setup["session"].pk, "ru").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any("conferencing_personallink" in statement for statement in prepared)
+    assert any("INSERT INTO" in statement for statement in prepared)

@@ -114,6 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+elif env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    # PostgreSQL: the join path's statements are prepared on first use (Django's own
+    # cursors bind on the client and are never prepared). Turn off behind a pooler
+    # that cannot keep prepared statements (PgBouncer before 1.21, transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
 # Connections are kept, on SQLite too: opening one (and its WAL pragma) costs tens of
 # milliseconds, which caps the join surge (docs/performance.md).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
@@ -214,11 +219,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # The level is on the handler too: Django's own loggers (django.request's 4xx
+    # warnings) pass records up to it whatever the root logger's level.
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # Attendance (docs/attendance.md): the share of scheduled time, in per cent, a
