@@ -11,8 +11,9 @@ participants and as many ninety-minute sessions as N webhook-like events fill
 webhook queue hands over at once): per participant and session, a provider's join
 and leave and, every 30 seconds in between, our room page's presence heartbeat, all
 with provider event ids, in time order per session. It reports events per second,
-then times ``recompute_attendance()`` rebuilding every participant's attended
-time from all the raw events, and checks that a replay of the first 10,000 events
+counting only the time inside ``record_events`` (not the making up of the events),
+then times ``recompute_attendance()`` rebuilding every participant's attended time
+from all the raw events, and checks that a replay of the first 10,000 events
 stores nothing. Single events (batch 1, the slowest webhook path) are timed over
 5,000 further events. Prints a table, then one JSON line.
 
@@ -140,11 +141,14 @@ def child(total: int, batch: int) -> dict:
     per_session = PEOPLE * (SESSION_MINUTES * 60 // HEARTBEAT_SECONDS + 1)
     sessions, participations = _seed(-(-total // per_session))
 
-    started, cpu = time.perf_counter(), time.process_time()
-    stored = 0
+    # Only record_events is timed: making up the events stands in for the webhook
+    # parsing in front of it, which the providers' benchmarks do not cover here.
+    stored, ingest, ingest_cpu = 0, 0.0, 0.0
     for chunk in _batches(_events(sessions, participations, total), batch):
+        started, cpu = time.perf_counter(), time.process_time()
         stored += services.record_events(chunk).stored
-    ingest, ingest_cpu = time.perf_counter() - started, time.process_time() - cpu
+        ingest += time.perf_counter() - started
+        ingest_cpu += time.process_time() - cpu
 
     replay = list(
         _batches(itertools.islice(_events(sessions, participations, total), 10_000), batch)

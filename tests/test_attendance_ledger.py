@@ -392,3 +392,37 @@ def test_erasure_blanks_payloads_but_keeps_the_time(session, judge):
     assert services.session_attendance(session) == {judge.pk: 40.0}
     assert not ExcusedAbsence.objects.filter(reason="Ill").exists()
     assert AuditEvent.objects.filter(action="erase_attendance_payloads").count() == 1
+
+
+def test_every_field_is_stored_exactly_as_received(session, judge):
+    moment = datetime(2021, 4, 15, 6, 7, 8, 123456, tzinfo=UTC)
+    payload = {"user": {"name": '王小明 / Иванов "Q"', "ids": [1, 2.5, None, True]}}
+    services.record_events(
+        [
+            IncomingEvent(
+                session_id=session.pk,
+                source="zoom",
+                kind="join",
+                at=moment,
+                participation_id=judge.pk,
+                device="device-1",
+                provider_event_id="e-1",
+                participant_label="王小明",
+                payload=payload,
+            ),
+            IncomingEvent(
+                session_id=session.pk,
+                source="zoom",
+                kind="leave",
+                at=moment + timedelta(minutes=5),
+                participation_id=None,
+                participant_label="Unknown caller",
+                final=True,
+            ),
+        ]
+    )
+    known, unknown = AttendanceEvent.objects.order_by("at")
+    assert (known.at, known.device, known.participant_label) == (moment, "device-1", "王小明")
+    assert (known.participation_id, known.final, known.payload) == (judge.pk, False, payload)
+    assert (unknown.participation_id, unknown.final, unknown.payload) == (None, True, {})
+    assert unknown.at == moment + timedelta(minutes=5)

@@ -8,8 +8,7 @@ writes one.
 
 import json
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -18,13 +17,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.backends.utils import CursorWrapper
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from seminarium.attendance.services import IncomingEvent, record_events, record_room_end
 from seminarium.core.audit import audited_save, record
+from seminarium.core.db import server_bound_cursor
 from seminarium.core.tasks import enqueue_after_commit
 from seminarium.people.models import Person
 from seminarium.programmes.models import (
@@ -539,29 +538,8 @@ def _aware(value: Any) -> datetime | None:
     return parsed.replace(tzinfo=UTC)  # stored in UTC where the database keeps no zone
 
 
-@contextmanager
-def _join_cursor() -> Iterator[CursorWrapper]:
-    """A cursor for the join path's two statements, prepared once per connection on PostgreSQL.
-
-    Planning the join query costs PostgreSQL about twice what running it does. Django's
-    cursors bind parameters on the client and so are never prepared; this one binds on the
-    server, and psycopg prepares each statement after a few executions (``prepare_threshold``
-    in settings). It is wrapped as Django wraps its own, so it is logged and counted alike.
-    """
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection._prepare_cursor(ServerBindingCursor(connection.connection)) as cursor:
-        yield cursor
-
-
 def _join_row(token: str, session_id: int, channel: str) -> JoinRow | None:
-    with _join_cursor() as cursor:
+    with server_bound_cursor() as cursor:
         cursor.execute(_join_sql(), [session_id, channel, token])
         row = cursor.fetchone()
     if row is None:
@@ -614,7 +592,7 @@ def _join_insert_sql() -> str:
 
 def _record_join(link_id: int, session_id: int, room_id: int, channel: str, at: datetime) -> None:
     params = [link_id, session_id, room_id, channel, connection.ops.adapt_datetimefield_value(at)]
-    with _join_cursor() as cursor:
+    with server_bound_cursor() as cursor:
         cursor.execute(_join_insert_sql(), params)
 
 
