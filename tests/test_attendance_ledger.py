@@ -283,6 +283,40 @@ def test_recompute_command(session, judge):
     assert AttendedTime.objects.get().minutes == 5
 
 
+def test_recompute_in_several_processes_gives_what_one_gives(transactional_db):
+    programme = factories.ProgrammeFactory()
+    sessions = [factories.SessionFactory(programme=programme) for _ in range(5)]
+    judges = [factories.ParticipationFactory(programme=programme) for _ in range(3)]
+    services.record_events(
+        event(session, judge, kind, minute, device=device)
+        for n, session in enumerate(sessions)
+        for m, judge in enumerate(judges)
+        for kind, minute, device in (
+            ("join", n, "a"),
+            ("join", 30 + m, "b"),
+            ("leave", 40 + n + m, "a"),
+            ("leave", 60, "b"),
+        )
+    )
+    assert services.recompute_attendance() == 5  # in this process
+    expected = sorted(AttendedTime.objects.values_list("session", "participation", "attended_us"))
+    assert len(expected) == 15
+    AttendedTime.objects.all().delete()
+    done: list[int] = []
+    assert services.recompute_attendance(progress=done.append, batch=2, jobs=2) == 5
+    assert done == [1] * 5  # small batches for the processes to share (one alone: 2, 2, 1)
+    computed = sorted(AttendedTime.objects.values_list("session", "participation", "attended_us"))
+    assert computed == expected
+    assert not StaleSession.objects.exists()
+
+
+def test_recompute_command_refuses_fewer_than_one_job(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("recompute_attendance", jobs=0)
+
+
 # Duplicated, reordered and replayed streams give exactly the same attendance. -----
 
 raw_event = st.tuples(

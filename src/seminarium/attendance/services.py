@@ -19,6 +19,7 @@ Rules beyond intervals.py:
 """
 
 import json
+import multiprocessing
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -29,7 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -402,8 +403,18 @@ def _attended(
 
 def _recompute(sessions: list[Session]) -> None:
     """Rebuild AttendedTime of these sessions from the ledger. Call inside atomic()."""
+    _replace_attended_time(sessions, _computed(sessions))
+
+
+def _replace_attended_time(sessions: list[Session], computed: list[AttendedTime]) -> None:
+    AttendedTime.objects.filter(session__in=sessions).delete()
+    AttendedTime.objects.bulk_create(computed, batch_size=5000)
+
+
+def _computed(sessions: list[Session]) -> list[AttendedTime]:
+    """AttendedTime of these sessions, from the ledger, not yet saved."""
     if not sessions:
-        return
+        return []
     ids = [session.pk for session in sessions]
     events = _counted_events(sessions)
     room_ends: dict[int, dict[str, datetime]] = defaultdict(dict)
@@ -423,8 +434,7 @@ def _recompute(sessions: list[Session]) -> None:
             )
             for participation_id, found in attended.items()
         )
-    AttendedTime.objects.filter(session_id__in=ids).delete()
-    AttendedTime.objects.bulk_create(computed, batch_size=5000)
+    return computed
 
 
 def _refresh(sessions: Q) -> None:
@@ -451,31 +461,61 @@ def refresh_for(participation_ids: Iterable[int]) -> None:
 
 
 def recompute_attendance(
-    programme: Programme | None = None, *, progress=None, batch: int = 50
+    programme: Programme | None = None, *, progress=None, batch: int = 50, jobs: int = 1
 ) -> int:
     """Rebuild all attended time (of one programme, or everywhere) from the raw events.
 
-    ``progress`` is called with the number of sessions done after each batch.
+    ``progress`` is called with the number of sessions done after each batch. With
+    ``jobs`` above 1, batches are computed by that many processes at once (the work is
+    Python arithmetic, so threads would not help); not inside a transaction, whose
+    data the other processes could not see, where it runs in this process alone.
     Returns the number of sessions recomputed.
     """
     sessions = Session.objects.order_by("pk")
     if programme is not None:
         sessions = sessions.filter(programme=programme)
-    sessions = list(sessions)
-    for first in range(0, len(sessions), batch):
-        chunk = sessions[first : first + batch]
-        with transaction.atomic():
-            marks = list(
-                StaleSession.objects.filter(session__in=chunk).values_list("session_id", "token")
-            )
-            _recompute(chunk)
-            done = Q(pk__in=[])
-            for session_id, token in marks:
-                done |= Q(session_id=session_id, token=token)
-            StaleSession.objects.filter(done).delete()
+    ids = list(sessions.values_list("pk", flat=True))
+    if jobs > 1 and len(ids) > 1 and not connection.in_atomic_block:
+        # Small batches, so that the processes finish together.
+        size = max(1, min(batch, -(-len(ids) // (4 * jobs))))
+        batches = [ids[first : first + size] for first in range(0, len(ids), size)]
+        connections.close_all()  # each process opens its own
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for done in pool.imap_unordered(_recompute_in_worker, batches):
+                if progress is not None:
+                    progress(done)
+        return len(ids)
+    for first in range(0, len(ids), batch):
+        done = _recompute_batch(ids[first : first + batch])
         if progress is not None:
-            progress(len(chunk))
-    return len(sessions)
+            progress(done)
+    return len(ids)
+
+
+def _recompute_batch(session_ids: list[int]) -> int:
+    """Recompute these sessions and clear their stale marks.
+
+    Computed before the transaction that writes the result, so that processes
+    computing at once do not queue for SQLite's write lock. A mark read first stays
+    if events arrived since: their batch changed its token.
+    """
+    chunk = list(Session.objects.filter(pk__in=session_ids).order_by("pk"))
+    marks = list(StaleSession.objects.filter(session__in=chunk).values_list("session_id", "token"))
+    computed = _computed(chunk)
+    with transaction.atomic():
+        _replace_attended_time(chunk, computed)
+        done = Q(pk__in=[])
+        for session_id, token in marks:
+            done |= Q(session_id=session_id, token=token)
+        StaleSession.objects.filter(done).delete()
+    return len(chunk)
+
+
+def _recompute_in_worker(session_ids: list[int]) -> int:
+    try:
+        return _recompute_batch(session_ids)
+    finally:
+        connections.close_all()
 
 
 # Reading ---------------------------------------------------------------------------
