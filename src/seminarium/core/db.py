@@ -2,11 +2,12 @@
 
 Django's PostgreSQL cursors bind parameters on the client: psycopg quotes every value
 in Python and the server plans each statement afresh. That is right for the ORM, but
-two paths run one statement thousands of times a minute: the join click, and webhook
-batches of hundreds of events sent as arrays. For them this cursor binds on the
-server, so arrays travel as they are and psycopg prepares the statement once per
-connection (``prepare_threshold`` in settings). It is wrapped as Django wraps its own
-cursors, so its queries are logged and counted alike. On SQLite it is the usual cursor.
+two paths run the same few statements thousands of times a minute: the join click,
+and the attendance ledger's webhook batches (their insert, scope check and stale
+marks). For them this cursor binds on the server, so parameters are not quoted in
+Python and psycopg prepares each statement once per connection (``prepare_threshold``
+in settings). It is wrapped as Django wraps its own cursors, so its queries are
+logged and counted alike. On SQLite it is the usual cursor.
 """
 
 from collections.abc import Iterator
