@@ -180,7 +180,10 @@ TOKEN_SLOT, SESSION_SLOT = "@@token@@", 987654321
 
 @lru_cache(maxsize=8)
 def _participant_url_patterns(script_prefix: str) -> tuple[str, str]:
-    """The room page's two personal URLs, reversed once: reverse() costs more than the page."""
+    """The room page's two personal URLs, reversed once: reverse() costs more than the page.
+
+    Keyed by the script prefix, which reverse() puts in front.
+    """
     return (
         reverse("conferencing:join_page", args=[TOKEN_SLOT]),
         reverse("conferencing:presence", args=[TOKEN_SLOT, SESSION_SLOT]),
