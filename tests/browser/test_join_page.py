@@ -93,8 +93,11 @@ def test_janus_room_page_joins_a_real_janus_room(
     }
     page.goto(f"{live_server.url}/j/{link.token}/")
     page.get_by_label("Listen in").select_option("ru")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Join").click()
-    page.locator("#room-status").filter(has_text="You are in the room").wait_for()
+    # The page reports presence with its own request once in the room; wait for its answer.
+    with page.expect_response(lambda answer: "/presence/" in answer.url) as presence:
+        with page.expect_navigation():
+            page.get_by_role("button", name="Join").click()
+        page.locator("#room-status").filter(has_text="You are in the room").wait_for()
+    assert presence.value.ok
     event = AttendanceEvent.objects.get(source="presence")
     assert (event.kind, event.participation_id) == ("join", link.participation_id)
