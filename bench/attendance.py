@@ -182,7 +182,8 @@ def child(total: int, batch: int) -> dict:
 
     AttendedTime.objects.all().delete()
     started, cpu = time.perf_counter(), _cpu_with_children()
-    jobs = os.cpu_count() or 1  # as `seminarium recompute_attendance` does by default
+    # As `seminarium recompute_attendance` does by default; one process on PostgreSQL.
+    jobs = (os.cpu_count() or 1) if connection.vendor == "sqlite" else 1
     services.recompute_attendance(jobs=jobs)
     recompute, recompute_cpu = time.perf_counter() - started, _cpu_with_children() - cpu
     return {
