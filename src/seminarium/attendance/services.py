@@ -188,11 +188,11 @@ def _mark_stale(session_ids: Iterable[int]) -> None:
 
 # Webhook traffic arrives by the hundred thousand at the top of the hour; building a
 # model instance per event made bulk_create ten times slower than the database, so
-# the ledger is written from prepared rows in one statement per batch: multi-row
-# VALUES on SQLite; on PostgreSQL the whole batch as one JSON parameter, unpacked by
-# the server (psycopg quotes list and VALUES parameters value by value in Python,
-# which cost more than the insert; json.dumps is C). ON CONFLICT DO NOTHING is the
-# same on both, and the row counts it returns are exact under concurrent batches.
+# the ledger is written from prepared rows: on SQLite one prepared statement run per
+# row (executemany, in C); on PostgreSQL the whole batch as one JSON parameter,
+# unpacked by the server (psycopg quotes list and VALUES parameters value by value in
+# Python, which cost more than the insert; json.dumps is C). ON CONFLICT DO NOTHING is
+# the same on both, and the row counts it returns are exact under concurrent batches.
 _COLUMNS = (
     "session_id",
     "participation_id",
@@ -445,11 +445,16 @@ def _refresh(sessions: Q) -> None:
         return
     with transaction.atomic():
         _recompute(list(Session.objects.filter(pk__in=[pk for pk, _token in marks])))
-        done = Q()
-        for session_id, token in marks:
-            done |= Q(session_id=session_id, token=token)
-        # A batch that arrived meanwhile changed the token: its mark stays.
-        StaleSession.objects.filter(done).delete()
+        _clear_marks(marks)
+
+
+def _clear_marks(marks: list[tuple[int, str]]) -> None:
+    """Remove these (session, token) stale marks; a batch that arrived meanwhile
+    changed its session's token, so that mark stays."""
+    done = Q(pk__in=[])
+    for session_id, token in marks:
+        done |= Q(session_id=session_id, token=token)
+    StaleSession.objects.filter(done).delete()
 
 
 def refresh_for(participation_ids: Iterable[int]) -> None:
@@ -505,10 +510,7 @@ def _recompute_batch(session_ids: list[int]) -> int:
     computed = _computed(chunk)
     with transaction.atomic():
         _replace_attended_time(chunk, computed)
-        done = Q(pk__in=[])
-        for session_id, token in marks:
-            done |= Q(session_id=session_id, token=token)
-        StaleSession.objects.filter(done).delete()
+        _clear_marks(marks)
     return len(chunk)
 
 
