@@ -115,8 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 elif env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-    # PostgreSQL: the join path's statements are prepared on first use (Django's own
-    # cursors bind on the client and are never prepared). Turn off behind a pooler
+    # PostgreSQL: the hot statements of core/db.py (the join click, webhook batches) are
+    # prepared on first use; Django's own cursors bind on the client and are never
+    # prepared. Turn off behind a pooler
     # that cannot keep prepared statements (PgBouncer before 1.21, transaction mode).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
 # Connections are kept, on SQLite too: opening one (and its WAL pragma) costs tens of

@@ -49,7 +49,8 @@ class RejectNulCharactersMiddleware:
     PostgreSQL cannot store NUL in text, and no person types one; without this check a
     stray NUL in a field read outside a Django form would end in a server error.
     Sits after ViewerPreferencesMiddleware, so the message is in the viewer's language.
-    JSON bodies are checked where they are parsed (the API, the providers' webhooks).
+    JSON bodies are checked where they are parsed (the API); a provider's callback that
+    cannot be stored answers 400 in its own view.
     """
 
     def __init__(self, get_response):
