@@ -94,10 +94,13 @@ def test_janus_room_page_joins_a_real_janus_room(
     page.goto(f"{live_server.url}/j/{link.token}/")
     page.get_by_label("Listen in").select_option("ru")
     # The page reports presence with its own request once in the room; wait for its answer.
-    with page.expect_response(lambda answer: "/presence/" in answer.url) as presence:
+    with page.expect_response(
+        lambda answer: "/presence/" in answer.url, timeout=45_000
+    ) as presence:
         with page.expect_navigation():
             page.get_by_role("button", name="Join").click()
-        page.locator("#room-status").filter(has_text="You are in the room").wait_for()
+        # A real Janus on two busy cores can take longer than Playwright's default 10 s.
+        page.locator("#room-status").filter(has_text="You are in the room").wait_for(timeout=45_000)
     assert presence.value.ok
     event = AttendanceEvent.objects.get(source="presence")
     assert (event.kind, event.participation_id) == ("join", link.participation_id)
