@@ -182,8 +182,8 @@ def child(total: int, batch: int) -> dict:
 
     AttendedTime.objects.all().delete()
     started, cpu = time.perf_counter(), _cpu_with_children()
-    # As `seminarium recompute_attendance` does by default; one process on PostgreSQL.
-    jobs = (os.cpu_count() or 1) if connection.vendor == "sqlite" else 1
+    # One process per CPU, as `seminarium recompute_attendance` does by default.
+    jobs = os.cpu_count() or 1
     services.recompute_attendance(jobs=jobs)
     recompute, recompute_cpu = time.perf_counter() - started, _cpu_with_children() - cpu
     return {

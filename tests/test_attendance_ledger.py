@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -284,7 +283,6 @@ def test_recompute_command(session, judge):
     assert AttendedTime.objects.get().minutes == 5
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="several processes: SQLite only")
 def test_recompute_in_several_processes_gives_what_one_gives(transactional_db):
     programme = factories.ProgrammeFactory()
     sessions = [factories.SessionFactory(programme=programme) for _ in range(5)]

@@ -19,7 +19,6 @@ Rules beyond intervals.py:
 """
 
 import json
-import multiprocessing
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -36,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from seminarium.core.audit import audited_delete, audited_save, record
-from seminarium.core.db import server_bound_cursor
+from seminarium.core.db import forked_pool, server_bound_cursor
 from seminarium.people.data_rights import REDACTED as ERASED
 from seminarium.programmes.models import Participation, Programme, Session, SessionRole
 
@@ -468,25 +467,20 @@ def recompute_attendance(
     """Rebuild all attended time (of one programme, or everywhere) from the raw events.
 
     ``progress`` is called with the number of sessions done after each batch. With
-    ``jobs`` above 1, on SQLite, batches are computed by that many processes at once
-    (the work is Python arithmetic, so threads would not help); not inside a
-    transaction, whose data the other processes could not see, where it runs in this
-    process alone.
+    ``jobs`` above 1, batches are computed by that many processes at once (the work is
+    Python arithmetic, so threads would not help); not inside a transaction, whose data
+    the other processes could not see, where it runs in this process alone.
     Returns the number of sessions recomputed.
     """
     sessions = Session.objects.order_by("pk")
     if programme is not None:
         sessions = sessions.filter(programme=programme)
     ids = list(sessions.values_list("pk", flat=True))
-    # Several processes on SQLite only: on PostgreSQL a forked worker once shared a
-    # connection with another in CI (a protocol error), which is not yet understood.
-    parallel = connection.vendor == "sqlite" and not connection.in_atomic_block
-    if jobs > 1 and len(ids) > 1 and parallel:
+    if jobs > 1 and len(ids) > 1 and not connection.in_atomic_block:
         # Small batches, so that the processes finish together.
         size = max(1, min(batch, -(-len(ids) // (4 * jobs))))
         batches = [ids[first : first + size] for first in range(0, len(ids), size)]
-        connections.close_all()  # each process opens its own
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with forked_pool(jobs) as pool:
             for done in pool.imap_unordered(_recompute_in_worker, batches):
                 if progress is not None:
                     progress(done)

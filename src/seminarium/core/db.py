@@ -1,4 +1,6 @@
-"""A cursor whose parameters PostgreSQL binds itself, for the few hot statements.
+"""Database helpers for the hot paths: a server-bound cursor, and forked worker processes.
+
+A cursor whose parameters PostgreSQL binds itself, for the few hot statements.
 
 Django's PostgreSQL cursors bind parameters on the client: psycopg quotes every value
 in Python and the server plans each statement afresh. That is right for the ORM, but
@@ -8,12 +10,17 @@ marks). For them this cursor binds on the server, so parameters are not quoted i
 Python and psycopg prepares each statement once per connection (``prepare_threshold``
 in settings). It is wrapped as Django wraps its own cursors, so its queries are
 logged and counted alike. On SQLite it is the usual cursor.
+
+Worker processes forked for CPU-bound work (``forked_pool``) each open their own
+connections and never touch the parent's.
 """
 
+import multiprocessing
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.pool import Pool
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.backends.utils import CursorWrapper
 
 
@@ -30,3 +37,29 @@ def server_bound_cursor() -> Iterator[CursorWrapper]:
     # _prepare_cursor is how Django wraps its own cursors (logging, query counting).
     with connection._prepare_cursor(ServerBindingCursor(connection.connection)) as cursor:
         yield cursor
+
+
+@contextmanager
+def forked_pool(processes: int) -> Iterator[Pool]:
+    """A pool of forked processes that share no database connection with this one or each other.
+
+    Forking copies the memory, so open connections too, and two processes talking over
+    one socket read each other's replies. Ours are closed before the fork. A worker also
+    replaces whatever connections it still inherits: asgiref keeps connections per event
+    loop as well as per thread, so one can be hidden from ``close_all`` here (under
+    Playwright's loop in the tests, for one) and visible in the child, whose loop is gone.
+    """
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(processes, initializer=_own_connections) as pool:
+        yield pool
+
+
+# The inherited connections, kept for the worker's life: finalising one would close it
+# with a goodbye on a socket that another process may still be using.
+_inherited_connections: list = []
+
+
+def _own_connections() -> None:
+    for alias in connections:
+        _inherited_connections.append(connections[alias])
+        connections[alias] = connections.create_connection(alias)
