@@ -189,13 +189,13 @@ def _device_segments(
             if start is None:
                 start = at
             joined = True
-            last_seen = at if last_seen is None else max(last_seen, at)
+            last_seen = at  # events come in time order: the latest so far
         elif rank == _HEARTBEAT:
             if start is not None and not joined and at - last_seen > grace:
                 close(last_seen + grace)
             if start is None:
                 start, joined = at, False
-            last_seen = at if last_seen is None else max(last_seen, at)
+            last_seen = at
         else:  # leave
             if start is None:
                 continue
