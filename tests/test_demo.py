@@ -1,10 +1,16 @@
 """The demonstration seminar: faithful to the press release, idempotent, and usable."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from io import StringIO
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -21,6 +27,7 @@ from seminarium.programmes.models import (
     Session,
     SessionRole,
 )
+from tests.contract.http_sink import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -279,3 +286,54 @@ def test_audit_log_records_what_was_created():
         action="status", programme_id=programme.pk, after={"status": "published"}
     ).exists()
     assert system.filter(object_type="programmes.participation", country_code="KZ").count() == 7
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as listing:
+        return [int(child) for child in listing.read().split()]
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_demo_stopped_by_sigterm_stops_its_background_worker(tmp_path):
+    """As `kill` or a process manager stops it: no worker may be left running alone."""
+    port = free_port()
+    env = {**os.environ, "SEMINARIUM_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)  # its own SQLite file, never the tests' database
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "seminarium", "demo", "--addr", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the demo did not start serving")
+        workers = _children(demo.pid)
+        assert len(workers) == 1 and _running(workers[0])
+        demo.send_signal(signal.SIGTERM)
+        assert demo.wait(timeout=30) == 0
+        deadline = time.monotonic() + 30
+        while _running(workers[0]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _running(workers[0])
+    finally:
+        demo.kill()
+        demo.wait()
+        for worker in workers:  # a failed run leaves nothing behind either
+            if _running(worker):
+                os.kill(worker, signal.SIGKILL)

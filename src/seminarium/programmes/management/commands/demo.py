@@ -1,5 +1,6 @@
 """`seminarium demo`: set up the demonstration seminar and serve it locally."""
 
+import signal
 import subprocess
 import sys
 from importlib import import_module
@@ -50,6 +51,9 @@ class Command(BaseCommand):
         if no_serve:
             return
         worker = self._start_worker()
+        # Stopped by SIGTERM (kill, a process manager) as by Ctrl-C, so that the worker
+        # is stopped too instead of being left running on its own.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             call_command("runserver", addr, use_reloader=False)
         finally:
