@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -481,7 +481,7 @@ def recompute_attendance(
         size = max(1, min(batch, -(-len(ids) // (4 * jobs))))
         batches = [ids[first : first + size] for first in range(0, len(ids), size)]
         with forked_pool(jobs) as pool:
-            for done in pool.imap_unordered(_recompute_in_worker, batches):
+            for done in pool.imap_unordered(_recompute_batch, batches):
                 if progress is not None:
                     progress(done)
         return len(ids)
@@ -506,13 +506,6 @@ def _recompute_batch(session_ids: list[int]) -> int:
         _replace_attended_time(chunk, computed)
         _clear_marks(marks)
     return len(chunk)
-
-
-def _recompute_in_worker(session_ids: list[int]) -> int:
-    try:
-        return _recompute_batch(session_ids)
-    finally:
-        connections.close_all()
 
 
 # Reading ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ connections and never touch the parent's.
 """
 
 import multiprocessing
+import multiprocessing.util
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.pool import Pool
@@ -48,10 +49,18 @@ def forked_pool(processes: int) -> Iterator[Pool]:
     replaces whatever connections it still inherits: asgiref keeps connections per event
     loop as well as per thread, so one can be hidden from ``close_all`` here (under
     Playwright's loop in the tests, for one) and visible in the child, whose loop is gone.
+    Workers keep their connections from task to task and close them when they end.
     """
     connections.close_all()
-    with multiprocessing.get_context("fork").Pool(processes, initializer=_own_connections) as pool:
+    pool = multiprocessing.get_context("fork").Pool(processes, initializer=_own_connections)
+    try:
         yield pool
+        pool.close()  # the workers end after their last task, closing their connections
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
 
 
 # The inherited connections, kept for the worker's life: finalising one would close it
@@ -63,3 +72,5 @@ def _own_connections() -> None:
     for alias in connections:
         _inherited_connections.append(connections[alias])
         connections[alias] = connections.create_connection(alias)
+    # Run by multiprocessing as a worker ends normally (not when terminated).
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
