@@ -2,7 +2,6 @@
 escaping, failures with backoff, retries, and the database task worker."""
 
 import re
-import socket
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -21,6 +20,7 @@ from seminarium.nominations.models import Nomination
 from seminarium.programmes.models import Programme, ProgrammeRole
 from tests import factories
 from tests.conftest import client_for
+from tests.contract.http_sink import free_port
 
 INJECTION = "<script>alert(1)</script>{{ secret }}{% debug %}"
 
@@ -47,16 +47,10 @@ class Inbox:
         return message
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(settings):
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = controller.hostname
