@@ -391,3 +391,46 @@ def test_on_postgresql_the_join_statements_are_prepared_once_per_connection(setu
         prepared = [statement for (statement,) in cursor.fetchall()]
     assert any("conferencing_personallink" in statement for statement in prepared)
     assert any("INSERT INTO" in statement for statement in prepared)
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="kept connections are pinged on PostgreSQL only"
+)
+
+
+def _as_a_new_request_begins() -> None:
+    # What Django does on request_started: a kept connection is due for a check.
+    connection.close_if_unusable_or_obsolete()
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_join_read_checks_a_kept_connection_without_a_ping_first(setup, monkeypatch):
+    connection.ensure_connection()
+    _as_a_new_request_begins()
+    pings = []
+    monkeypatch.setattr(connection, "is_usable", lambda: pings.append("SELECT 1") or True)
+    assert services.join(setup["link"].token, setup["session"].pk, "ru").outcome == "embed"
+    assert pings == []
+    assert JoinRecord.objects.count() == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_that_died_while_idle_is_replaced_and_the_join_goes_through(setup):
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    admin = connection.get_new_connection(connection.get_connection_params())
+    try:
+        admin.execute("SELECT pg_terminate_backend(%s)", [backend])
+    finally:
+        admin.close()
+    _as_a_new_request_begins()
+    response = _join(setup["link"].token, setup["session"].pk, "ru")
+    assert response.status_code == 200
+    assert JoinRecord.objects.count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != backend

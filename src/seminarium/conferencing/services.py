@@ -23,7 +23,7 @@ from django.utils.crypto import salted_hmac
 
 from seminarium.attendance.services import IncomingEvent, record_events, record_room_end
 from seminarium.core.audit import audited_save, record
-from seminarium.core.db import server_bound_cursor
+from seminarium.core.db import fetch_one_checking_connection, server_bound_cursor
 from seminarium.core.tasks import enqueue_after_commit
 from seminarium.people.models import Person
 from seminarium.programmes.models import (
@@ -539,9 +539,7 @@ def _aware(value: Any) -> datetime | None:
 
 
 def _join_row(token: str, session_id: int, channel: str) -> JoinRow | None:
-    with server_bound_cursor() as cursor:
-        cursor.execute(_join_sql(), [session_id, channel, token])
-        row = cursor.fetchone()
+    row = fetch_one_checking_connection(_join_sql(), [session_id, channel, token])
     if row is None:
         return None
     link_id, participation_id, programme_id, person_id = row[:4]
