@@ -472,6 +472,7 @@ class JoinRow:
     room: dict[str, Any] | None
     is_moderator: bool
     registrant_url: str | None
+    recorded: bool  # the join record is already written (PostgreSQL, one statement)
 
 
 @cache
@@ -503,9 +504,10 @@ def _join_sql() -> str:
     # Only table and column names and our own constants are formatted in; values are
     # bound parameters.
     sql = f"""
-        SELECT l.id, p.id, p.programme_id, p.person_id, {person},
-               s.{q("start")}, s.{q("end")},
-               r.id, r.channel, r.provider, r.status, r.provider_room_id, r.data,
+        SELECT l.id AS link_id, p.id, p.programme_id, p.person_id, {person},
+               s.{q("start")} AS session_start, s.{q("end")} AS session_end,
+               r.id AS room_id, r.channel AS room_channel, r.provider, r.status AS room_status,
+               r.provider_room_id, r.data,
                EXISTS (SELECT 1 FROM {t["SessionRole"]} m WHERE m.session_id = s.id
                        AND m.person_id = p.person_id AND m.role IN ({moderators}))
                OR EXISTS (SELECT 1 FROM {t["ProgrammeRole"]} o WHERE o.user_id = pe.user_id
@@ -538,10 +540,46 @@ def _aware(value: Any) -> datetime | None:
     return parsed.replace(tzinfo=UTC)  # stored in UTC where the database keeps no zone
 
 
-def _join_row(token: str, session_id: int, channel: str) -> JoinRow | None:
-    row = fetch_one_checking_connection(_join_sql(), [session_id, channel, token])
+@cache
+def _join_and_record_sql() -> str:
+    """PostgreSQL: the lookup and, when the click gets in, the join record, in one statement.
+
+    One round trip instead of two on the hottest path. The record is written under the
+    same conditions as ``join`` checks (session open, room ready), before the provider's
+    URL is built, as on SQLite. Its transaction does not wait for the disk at commit
+    (``set_config`` is SET LOCAL, evaluated in the statement): a join record is a log of
+    clicks, not attendance, and a crash loses at most the last fraction of a second of
+    them, while waiting for each flush would cap the surge at the disk's flush rate.
+    """
+    q = connection.ops.quote_name
+    columns = ", ".join(q(name) for name in ("link_id", "session_id", "room_id", "channel", "at"))
+    # Only table and column names and our own constants are formatted in.
+    return (
+        f"WITH found AS ({_join_sql()}), recorded AS ("  # noqa: S608
+        f"INSERT INTO {q(JoinRecord._meta.db_table)} ({columns})"
+        " SELECT link_id, %s, room_id, room_channel, %s"
+        " FROM found, (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous"
+        f" WHERE room_status = '{Room.Status.READY}' AND session_start <= %s"
+        " AND %s < session_end RETURNING 1)"
+        " SELECT found.*, EXISTS (SELECT 1 FROM recorded) FROM found"
+    )
+
+
+def _join_row(token: str, session_id: int, channel: str, now: datetime) -> JoinRow | None:
+    lookup = [session_id, channel, token]
+    records = connection.vendor == "postgresql"
+    if records:
+        opens_by = now + timedelta(minutes=settings.JOIN_OPENS_MINUTES)
+        row = fetch_one_checking_connection(
+            _join_and_record_sql(), [*lookup, session_id, now, opens_by, now]
+        )
+    else:
+        row = fetch_one_checking_connection(_join_sql(), lookup)
     if row is None:
         return None
+    recorded = bool(row[-1]) if records else False
+    if records:
+        row = row[:-1]
     link_id, participation_id, programme_id, person_id = row[:4]
     person_values = dict(zip(PERSON_FIELDS, row[4 : 4 + len(PERSON_FIELDS)], strict=True))
     start, end, *room_values, moderator, registrant_url = row[4 + len(PERSON_FIELDS) :]
@@ -564,28 +602,17 @@ def _join_row(token: str, session_id: int, channel: str) -> JoinRow | None:
         room=room,
         is_moderator=bool(moderator),
         registrant_url=registrant_url,
+        recorded=recorded,
     )
 
 
 @cache
 def _join_insert_sql() -> str:
-    """The join path's one write, as plain SQL: the ORM's insert costs more than the insert.
-
-    On PostgreSQL the statement's own transaction does not wait for the disk at commit
-    (``set_config('synchronous_commit', 'off', true)`` is SET LOCAL, evaluated in the same
-    statement, so one round trip): a join record is a log of clicks, not attendance, and a
-    crash loses at most the last fraction of a second of them, while waiting for each flush
-    would cap the surge at the disk's flush rate.
-    """
+    """The join record where the lookup did not write it (SQLite), as plain SQL: the ORM's
+    insert costs more than the insert."""
     q = connection.ops.quote_name
     columns = ", ".join(q(name) for name in ("link_id", "session_id", "room_id", "channel", "at"))
-    table = q(JoinRecord._meta.db_table)
-    if connection.vendor == "postgresql":
-        return (
-            f"INSERT INTO {table} ({columns}) SELECT %s, %s, %s, %s, %s"  # noqa: S608
-            " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous"
-        )
-    return f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
+    return f"INSERT INTO {q(JoinRecord._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
 
 
 def _record_join(link_id: int, session_id: int, room_id: int, channel: str, at: datetime) -> None:
@@ -597,7 +624,7 @@ def _record_join(link_id: int, session_id: int, room_id: int, channel: str, at: 
 def join(token: str, session_id: int, channel: str, now: datetime | None = None) -> JoinAttempt:
     """The join click: one read, one append, and the provider's URL built on the spot."""
     now = now or timezone.now()
-    row = _join_row(token, session_id, channel[:10])
+    row = _join_row(token, session_id, channel[:10], now)
     if row is None or row.session_start is None:
         return JoinAttempt("unknown")
     attempt = JoinAttempt(
@@ -618,6 +645,8 @@ def join(token: str, session_id: int, channel: str, now: datetime | None = None)
         return attempt
     attempt.room = summary
     attempt.provider_name = summary["provider"]
+    if not row.recorded:
+        _record_join(row.link_id, session_id, summary["id"], summary["channel"], now)
     try:
         video = provider(summary["provider"])
         joiner = joiner_for(
@@ -636,7 +665,6 @@ def join(token: str, session_id: int, channel: str, now: datetime | None = None)
         logger.warning("Join URL for room %s not built: %s", summary.get("id"), error)
         attempt.outcome = "not_ready"
         return attempt
-    _record_join(row.link_id, session_id, summary["id"], summary["channel"], now)
     attempt.url = url
     attempt.outcome = "embed" if video.embeds_room_page else "redirect"
     return attempt
