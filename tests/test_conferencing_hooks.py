@@ -70,20 +70,44 @@ def _post_json(url: str, payload, **headers):
     return Client().post(url, body, content_type="application/json", **headers)
 
 
-def test_jitsi_event_sync_matches_our_participant(room):
+# Where event_sync posts with api_prefix = our /hooks/jitsi-jwt (jitsi-contrib/prosody-plugins).
+EVENT_SYNC = "/hooks/jitsi-jwt/events"
+
+
+@pytest.mark.parametrize(
+    ("path", "event", "kind"),
+    [
+        ("occupant/joined", "muc-occupant-joined", "join"),
+        ("occupant/left", "muc-occupant-left", "leave"),
+    ],
+)
+def test_jitsi_event_sync_matches_our_participant(room, path, event, kind):
     participation = factories.ParticipationFactory(programme=room.session.programme)
     response = _post_json(
-        "/hooks/jitsi-jwt/",
-        _event_sync(room, str(participation.pk)),
+        f"{EVENT_SYNC}/{path}",
+        _event_sync(room, str(participation.pk), event=event),
         HTTP_AUTHORIZATION=f"Bearer {EVENT_SYNC_SECRET}",
     )
     assert response.status_code == 200
     event = AttendanceEvent.objects.get()
     assert (event.participation_id, event.kind, event.source) == (
         participation.pk,
-        "join",
+        kind,
         "jitsi-jwt",
     )
+
+
+def test_jitsi_room_created_is_answered_and_records_nothing(room):
+    payload = {"event_name": "muc-room-created", "room_name": room.provider_room_id}
+    response = _post_json(
+        f"{EVENT_SYNC}/room/created", payload, HTTP_AUTHORIZATION=f"Bearer {EVENT_SYNC_SECRET}"
+    )
+    assert response.status_code == 200
+    assert not AttendanceEvent.objects.exists()
+    other = _post_json(
+        f"{EVENT_SYNC}/../../zoom/", payload, HTTP_AUTHORIZATION=f"Bearer {EVENT_SYNC_SECRET}"
+    )
+    assert other.status_code != 200
 
 
 def test_unknown_participant_is_kept_for_review(room):
@@ -130,7 +154,7 @@ def test_room_destroyed_closes_the_room(room, settings):
         ],
     }
     response = _post_json(
-        "/hooks/jitsi-jwt/", payload, HTTP_AUTHORIZATION=f"Bearer {EVENT_SYNC_SECRET}"
+        f"{EVENT_SYNC}/room/destroyed", payload, HTTP_AUTHORIZATION=f"Bearer {EVENT_SYNC_SECRET}"
     )
     assert response.status_code == 200
     room.refresh_from_db()

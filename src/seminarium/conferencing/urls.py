@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 
@@ -18,5 +18,12 @@ urlpatterns = [
     path("j/<str:token>/presence/<int:session_id>/", views.presence, name="presence"),
     path("conferencing/janus.js", views.janus_js, name="janus_js"),
     path("hooks/<slug:provider_name>/", views.webhook, name="webhook"),
+    # Jitsi's event_sync posts to {api_prefix}/events/room/created, …/occupant/joined and
+    # so on, with no slash at the end; the body names the event.
+    re_path(
+        r"^hooks/(?P<provider_name>jitsi-jwt)/events/(?:room|occupant)/[a-z]+$",
+        views.webhook,
+        name="jitsi_event_sync",
+    ),
     path("console/programmes/<int:programme_id>/video/", include(console_patterns)),
 ]
