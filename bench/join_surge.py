@@ -132,7 +132,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _gunicorn(env: dict, worker_class: str, workers: int, threads: int) -> Iterator[int]:
+def _gunicorn(
+    env: dict, worker_class: str, workers: int, threads: int
+) -> Iterator[tuple[int, int]]:
     import httpx
 
     port = _free_port()
@@ -161,7 +163,7 @@ def _gunicorn(env: dict, worker_class: str, workers: int, threads: int) -> Itera
             time.sleep(0.1)
         else:
             raise RuntimeError("gunicorn did not start")
-        yield port
+        yield port, server.pid  # `nice` execs gunicorn, so this is gunicorn's master
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -227,6 +229,50 @@ class _Connections:
     def close(self) -> None:
         for _reader, writer in self.idle:
             writer.close()
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (Linux /proc; 0 for any gone)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _processes(wanted) -> list[int]:
+    """The pids whose (pid, parent pid, command name) ``wanted`` accepts."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                with open(f"/proc/{entry}/stat") as stat:
+                    head, tail = stat.read().rsplit(")", 1)
+                if wanted(int(entry), int(tail.split()[1]), head.split("(", 1)[1]):
+                    found.append(int(entry))
+    return found
+
+
+class _CpuMeter:
+    """CPU spent per request by the server (gunicorn's master and workers), the database
+    server (PostgreSQL's processes; SQLite runs inside the workers) and this load
+    generator, all on the same cores: where each request's cost goes."""
+
+    def __init__(self, server_pid: int):
+        self.server = [server_pid, *_processes(lambda _pid, ppid, _name: ppid == server_pid)]
+        self.database = _processes(lambda _pid, _ppid, name: name == "postgres")
+
+    def sample(self) -> tuple[float, float, float]:
+        return _cpu_seconds(self.server), _cpu_seconds(self.database), time.process_time()
+
+    def per_request(self, before: tuple, after: tuple, requests: int) -> dict:
+        names = ("server", "database", "generator")
+        return {
+            name: round((end - start) * 1000 / requests, 3)
+            for name, start, end in zip(names, before, after, strict=True)
+        }
 
 
 def _figures(results: list[tuple[int, float]], elapsed: float) -> dict:
@@ -313,6 +359,10 @@ def _median_round(rounds: list[dict]) -> dict:
         "statuses": dict(sorted(statuses.items())),
         **{key: round(statistics.median(f[key] for f in rounds), 1) for key in keys},
         "per_second_each_round": [f["per_second"] for f in rounds],
+        "cpu_ms_per_request": {
+            part: round(statistics.median(f["cpu_ms_per_request"][part] for f in rounds), 3)
+            for part in rounds[0]["cpu_ms_per_request"]
+        },
     }
 
 
@@ -353,9 +403,10 @@ def run(database_url: str | None, args: argparse.Namespace) -> dict:
         view = [_request_bytes("GET", f"/j/x/join/{session}/", None)] * args.requests
         static = [_request_bytes("GET", "/static/conferencing/room.js", None)] * args.requests
         rounds: dict[str, list[dict]] = {"joins": [], "view_ceiling": [], "static_ceiling": []}
-        with _gunicorn(env, args.worker_class, args.workers, args.threads) as port:
+        with _gunicorn(env, args.worker_class, args.workers, args.threads) as (port, pid):
             # Warm every worker (imports, connections, templates) before measuring.
             asyncio.run(_saturate(port, joins(4 * args.concurrency), args.concurrency))
+            meter = _CpuMeter(pid)
             # Side by side, round after round, so that the machine's noise falls on all
             # three alike; medians are reported.
             for _round in range(args.rounds):
@@ -364,7 +415,10 @@ def run(database_url: str | None, args: argparse.Namespace) -> dict:
                     ("view_ceiling", view),
                     ("static_ceiling", static),
                 ):
-                    rounds[what].append(asyncio.run(_saturate(port, requests, args.concurrency)))
+                    before = meter.sample()
+                    figures = asyncio.run(_saturate(port, requests, args.concurrency))
+                    cpu = meter.per_request(before, meter.sample(), len(requests))
+                    rounds[what].append({**figures, "cpu_ms_per_request": cpu})
             surge = joins(int(args.rate * args.surge_seconds))
             at_rate = asyncio.run(_at_rate(port, surge, args.rate))
         ratios = [
@@ -413,6 +467,11 @@ def _table(results: dict) -> str:
             f"{'':<18} joins ÷ trivial-endpoint ceiling: {f['ratio']:.2f} (median of rounds); "
             f"÷ static file: {f['ratio_to_static_file']:.2f}"
         )
+        cpu = "; ".join(
+            f"{what} " + " + ".join(f"{ms:.2f}" for ms in g["cpu_ms_per_request"].values())
+            for what, g in f["saturation"].items()
+        )
+        lines.append(f"{'':<18} CPU ms per request, server + database + generator: {cpu}")
     return "\n".join(lines)
 
 
