@@ -102,7 +102,6 @@ def provider_config(name: str) -> Mapping[str, Any]:
             "checksum": settings.BBB_CHECKSUM,
             "webhook_url": callback,
             "analytics_url": callback,
-            "end_url": f"{callback}?room={{key}}",
         },
         "zoom": {
             "account_id": settings.ZOOM_ACCOUNT_ID,

@@ -91,8 +91,10 @@ def _xml_dict(element: ET.Element) -> Any:
 class BigBlueButton(VideoProvider):
     """Config: ``url`` (``https://bbb.example.org/bigbluebutton/``), ``secret``,
     ``checksum`` (sha1, sha256 (default), sha384 or sha512), ``webhook_url`` (our
-    callback URL registered with bbb-webhooks), ``analytics_url`` and
-    ``end_url`` (sent as meta callbacks; ``{key}`` is replaced by the room key).
+    callback URL registered with bbb-webhooks) and ``analytics_url`` (sent as a meta
+    callback; ``{key}`` is replaced by the room key). The end of a meeting comes from the
+    webhooks' ``meeting-ended`` and the analytics callback, so no ``meta_endCallbackUrl``
+    (an unsigned GET) is asked for.
 
     ``ProvisionedRoom.data`` holds ``internal_meeting_id`` and ``create_time``;
     the join URL carries ``createTime`` so a link cannot enter a later run of
@@ -166,7 +168,6 @@ class BigBlueButton(VideoProvider):
             "record": "false",
             "meetingKeepEvents": "true",  # needed for the analytics callback without recording
             "meta_analytics-callback-url": self._callback("analytics_url", spec.key),
-            "meta_endCallbackUrl": self._callback("end_url", spec.key),
             "meta_seminarium-channel": spec.channel or None,
         }
         data = self.call("create", params)
