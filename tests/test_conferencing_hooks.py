@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from seminarium.attendance.models import AttendanceEvent, RoomEnd
 from seminarium.conferencing import services
-from seminarium.conferencing.models import Room, SessionVideo, ZoomRegistrant
+from seminarium.conferencing.models import JoinRecord, Room, SessionVideo, ZoomRegistrant
 from seminarium.conferencing.providers import PROVIDERS
 from seminarium.conferencing.providers.base import ProviderEvent, ProvisionedRoom, VideoProvider
 from tests import factories
@@ -286,6 +286,11 @@ def test_presence_heartbeats(room):
     participation = factories.ParticipationFactory(programme=room.session.programme)
     link = services.personal_link(participation)
     url = f"/j/{link.token}/presence/{room.session_id}/"
+    # Only a link that joined the session: our room page is reached by joining.
+    assert Client().post(url, {"kind": "join", "device": "tab-1"}).status_code == 404
+    assert not AttendanceEvent.objects.exists()
+    Client().post(f"/j/{link.token}/join/{room.session_id}/", {"channel": ""})
+    assert JoinRecord.objects.filter(link=link, session=room.session).exists()
     for kind in ("join", "heartbeat", "leave"):
         assert Client().post(url, {"kind": kind, "device": "tab-1"}).status_code == 200
     assert list(AttendanceEvent.objects.order_by("id").values_list("kind", "source")) == [

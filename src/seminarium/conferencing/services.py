@@ -677,7 +677,9 @@ PRESENCE_KINDS = ("join", "heartbeat", "leave")
 def record_presence(
     token: str, session_id: int, kind: str, device: str, now: datetime | None = None
 ) -> bool:
-    """A heartbeat from our embedded room page; False when the link or session is not valid."""
+    """A heartbeat from our embedded room page; False when the link or session is not valid,
+    or the link was never used to join the session (our room page is reached only by
+    joining, so a heartbeat without a join did not come from it)."""
     if kind not in PRESENCE_KINDS:
         return False
     link = (
@@ -686,6 +688,7 @@ def record_presence(
             revoked_at__isnull=True,
             participation__status__in=ACTIVE_STATUSES,
             participation__programme__sessions__pk=session_id,
+            joins__session_id=session_id,
         )
         .values_list("participation_id", flat=True)
         .first()
