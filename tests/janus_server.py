@@ -21,7 +21,8 @@ import pytest
 from tests.contract.http_sink import EventSink, free_port
 
 JANUS = shutil.which("janus")
-LIB = Path("/usr/lib/x86_64-linux-gnu/janus")
+# Debian's multiarch folder: /usr/lib/<triplet>/janus, whatever the machine.
+LIB = next(iter(sorted(Path("/usr/lib").glob("*/janus"))), Path("/usr/lib/janus"))
 PLUGINS_OFF = (
     "audiobridge duktape echotest lua nosip recordplay sip streaming textroom videocall voicemail"
 )
