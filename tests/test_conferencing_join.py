@@ -284,13 +284,18 @@ def test_interpreter_gets_their_channel_room(setup, jwt_settings):
     room = Room.objects.get(session=setup["session"], channel="ru")
     assert room.key in response["Location"]
     assert _jwt_claims(response)["room"] == room.key
-    page = Client().get(f"/j/{setup['link'].token}/").content.decode()
-    assert (
-        _ru("You interpret into %(language)s: you will join that channel’s room.").split(
-            "%(language)s"
-        )[0]
-        in page
+    # They listen to the floor as well: asking for it gives the floor's room.
+    floor = Room.objects.get(session=setup["session"], channel="")
+    assert _jwt_claims(_join(setup["link"].token, setup["session"].pk, channel=""))["room"] == (
+        floor.key
     )
+    page = Client().get(f"/j/{setup['link'].token}/").content.decode()
+    assert 'name="channel" value="ru"' in page
+    assert 'name="channel" value="" formtarget="_blank"' in page
+    assert _ru("Interpret into %(language)s").split("%(language)s")[0] in page
+    assert _ru("Listen to the floor in %(language)s (opens a new tab)").split("%(language)s")[
+        0
+    ] in (page)
 
 
 def test_channel_choice_is_remembered(setup):

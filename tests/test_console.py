@@ -342,6 +342,30 @@ def test_session_roles_are_listed_in_protocol_order_and_added_through_the_form(w
     assert listed.context["roles"][0] == role
 
 
+def test_interpreters_are_given_their_channel_on_the_session_page(world):
+    session = world.objects["a"]["session"]
+    session.interpretation_languages = ["ru", "en"]
+    session.save()
+    interpreter = factories.ParticipationFactory(programme=world.a).person
+    client = client_for(world.organiser)
+    url = reverse("console:session_role_create", args=[world.a.pk, session.pk])
+    form = {"person": interpreter.pk, "mode": "online", "protocol_order": 9}
+    refused = client.post(url, {**form, "role": "interpreter"})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["channel"] == [
+        "Choose the language this interpreter interprets into."
+    ]
+    not_offered = client.post(url, {**form, "role": "interpreter", "channel": "kk"})
+    assert "channel" in not_offered.context["form"].errors
+    speaker = client.post(url, {**form, "role": "speaker", "channel": "ru"})
+    assert speaker.context["form"].errors["channel"] == [
+        "Only interpreters interpret into a channel."
+    ]
+    assert not SessionRole.objects.filter(person=interpreter).exists()
+    assert client.post(url, {**form, "role": "interpreter", "channel": "ru"}).status_code == 302
+    assert SessionRole.objects.get(person=interpreter).channel == "ru"
+
+
 def test_session_roles_offer_only_people_taking_part(world):
     session = world.objects["a"]["session"]
     outsider = world.objects["b"]["person"]

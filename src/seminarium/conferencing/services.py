@@ -479,9 +479,11 @@ def _join_sql() -> str:
     """The join path's one query, written once: the ORM would rebuild it on every click.
 
     The link, participant and person; the session's times (only if it is the link's
-    programme's); the room for the channel (an interpreter's own channel wins; the floor
-    when there is no room for the channel, as with native interpretation); whether the
-    person moderates (session role or organiser); a Zoom registrant's personal URL.
+    programme's); the room for the channel (the floor when the floor is asked for, or when
+    there is no room for the channel, as with native interpretation; an interpreter asking
+    for any other channel gets their own, since they listen to the floor and speak into
+    their channel); whether the person moderates (session role or organiser); a Zoom
+    registrant's personal URL.
     """
     q = connection.ops.quote_name
     t = {
@@ -519,10 +521,10 @@ def _join_sql() -> str:
         LEFT JOIN {t["Session"]} s ON s.id = %s AND s.programme_id = p.programme_id
         LEFT JOIN {t["Room"]} r ON r.id = (
             SELECT r2.id FROM {t["Room"]} r2
-            WHERE r2.session_id = s.id AND (r2.channel = '' OR r2.channel = COALESCE(
+            WHERE r2.session_id = s.id AND (r2.channel = '' OR (%s <> '' AND r2.channel = COALESCE(
                 (SELECT i.channel FROM {t["SessionRole"]} i WHERE i.session_id = s.id
                   AND i.person_id = p.person_id AND i.role = 'interpreter'
-                  AND i.channel <> '' LIMIT 1), %s))
+                  AND i.channel <> '' LIMIT 1), %s)))
             ORDER BY r2.channel DESC LIMIT 1)
         WHERE l.token = %s AND l.revoked_at IS NULL AND p.status IN ({active})
     """  # noqa: S608
@@ -565,7 +567,7 @@ def _join_and_record_sql() -> str:
 
 
 def _join_row(token: str, session_id: int, channel: str, now: datetime) -> JoinRow | None:
-    lookup = [session_id, channel, token]
+    lookup = [session_id, channel, channel, token]
     records = connection.vendor == "postgresql"
     if records:
         opens_by = now + timedelta(minutes=settings.JOIN_OPENS_MINUTES)

@@ -124,6 +124,9 @@ def _session_rows(link, now: datetime, zone, language: str) -> list[dict]:
                 "channels": channels,
                 "chosen": remembered if remembered in channels else "",
                 "interpreting": interpreting.get(session.pk, ""),
+                # With a room per channel (not Zoom's own interpretation) an interpreter
+                # is offered the floor as well as their channel.
+                "interpreting_room": (session.pk, interpreting.get(session.pk) or None) in rooms,
             }
         )
     return rows

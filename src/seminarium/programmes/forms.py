@@ -150,7 +150,7 @@ def people_an_organiser_may_add(user):
 class SessionRoleForm(ConsoleModelForm):
     class Meta:
         model = SessionRole
-        fields = ["person", "role", "mode", "location", "protocol_order"]
+        fields = ["person", "role", "channel", "mode", "location", "protocol_order"]
 
     def __init__(self, *args, session: Session, **kwargs):
         programme = session.programme
@@ -159,6 +159,23 @@ class SessionRoleForm(ConsoleModelForm):
         person = self.fields["person"]
         person.queryset = people_taking_part(programme)
         person.help_text = _("People taking part in this programme; add others under Participants.")
+        channels = [code for code in session.interpretation_languages or [] if code]
+        self.fields["channel"] = forms.ChoiceField(
+            label=self.fields["channel"].label,
+            help_text=self.fields["channel"].help_text,
+            choices=[("", "—"), *_language_choices(channels)],
+            required=False,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        is_interpreter = cleaned.get("role") == SessionRole.Role.INTERPRETER
+        channels = self.instance.session.interpretation_languages or []
+        if is_interpreter and channels and not cleaned.get("channel"):
+            self.add_error("channel", _("Choose the language this interpreter interprets into."))
+        if not is_interpreter and cleaned.get("channel"):
+            self.add_error("channel", _("Only interpreters interpret into a channel."))
+        return cleaned
 
 
 class ParticipationForm(ConsoleModelForm):
