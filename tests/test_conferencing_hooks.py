@@ -362,6 +362,43 @@ def test_finished_rooms_end_and_final_attendance_is_fetched(room, monkeypatch, s
     assert AttendanceEvent.objects.filter(final=True, participation=participation).count() == 2
 
 
+def test_the_sweep_makes_again_a_bbb_meeting_lost_in_a_restart(settings):
+    import httpx
+
+    from tests.contract import fake_bbb
+
+    with fake_bbb.FakeBBB(secret=BBB_SECRET).running() as fake:
+        settings.BBB_URL = fake.url
+        settings.SITE_URL = "http://testserver"
+        now = timezone.now()
+        session = factories.SessionFactory(
+            start=now - timedelta(minutes=5), end=now + timedelta(hours=1)
+        )
+        tomorrow = factories.SessionFactory(
+            programme=session.programme,
+            start=now + timedelta(days=1),
+            end=now + timedelta(days=1, hours=1),
+        )
+        for each in (session, tomorrow):
+            SessionVideo.objects.create(session=each, provider="bbb")
+        participation = factories.ParticipationFactory(programme=session.programme)
+        services.ensure_programme_rooms(session.programme)
+        room = Room.objects.get(session=session, channel="")
+        made = room.data["create_time"]
+        assert services.renew_open_rooms() == 0  # still there: nothing changes
+        fake.restart()
+        creates = fake.calls.count("create")
+        open_rooms = Room.objects.filter(session=session).count()  # floor and channels
+        assert services.renew_open_rooms() == open_rooms
+        assert fake.calls.count("create") == creates + open_rooms  # none for tomorrow's
+        room.refresh_from_db()
+        assert room.status == Room.Status.READY
+        assert room.data["create_time"] != made
+        link = services.personal_link(participation)
+        response = Client().post(f"/j/{link.token}/join/{session.pk}/", {"channel": ""})
+        assert httpx.get(response["Location"]).status_code == 302  # the new createTime fits
+
+
 def test_bbb_end_to_end_against_the_contract_fake(settings, monkeypatch):
     """Rooms made at the fake BigBlueButton, our hook kept registered by the sweep, a join
     built at click time, and the fake's signed user-joined callback stored as attendance."""

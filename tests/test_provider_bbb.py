@@ -86,6 +86,23 @@ def test_create_is_idempotent_and_sends_the_callbacks(bbb):
     assert "endCallbackUrl" not in meta
 
 
+def test_a_meeting_made_ahead_lasts_until_its_session_ends(bbb):
+    """BBB drops a meeting nobody joined after 5 minutes unless create says otherwise;
+    ours are made hours or days ahead."""
+    fake, sink = bbb
+    now = datetime.now(UTC)
+    start = now + timedelta(days=2)
+    made_ahead = RoomSpec(key="made-ahead", title="Opening", start=start, end=start + timedelta(3))
+    provider_for(fake, sink).create_room(made_ahead)
+    fake.create({"name": "Not ours", "meetingID": "with-bbb-defaults"})
+    fake.expire_idle(now.timestamp() + 6 * 60)
+    assert "with-bbb-defaults" not in fake.meetings  # the fake reaps as BBB does
+    fake.expire_idle((made_ahead.end - timedelta(minutes=1)).timestamp())
+    assert "made-ahead" in fake.meetings
+    fake.expire_idle((made_ahead.end + timedelta(hours=1)).timestamp())
+    assert "made-ahead" not in fake.meetings  # not kept for ever
+
+
 def test_join_url_is_signed_with_role_user_id_and_create_time(bbb):
     fake, sink = bbb
     provider = provider_for(fake, sink)

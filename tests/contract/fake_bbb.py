@@ -54,6 +54,10 @@ class Meeting:
     internal_id: str
     create_time: int
     meta: dict[str, str]
+    # BBB's expiry: an empty meeting nobody joined goes after this many minutes
+    # (bigbluebutton.properties: 5, unless create says otherwise).
+    expire_if_no_user_joined: int = 5
+    created_at: float = field(default_factory=time.time)
     running: bool = True
     attendees: dict[str, dict] = field(default_factory=dict)
 
@@ -119,6 +123,7 @@ class FakeBBB:
                 internal_id=f"{hashlib.sha1(meeting_id.encode()).hexdigest()}-{next(self._ids)}",  # noqa: S324
                 create_time=int(time.time() * 1000) + next(self._ids),
                 meta={k[5:]: v for k, v in params.items() if k.startswith("meta_")},
+                expire_if_no_user_joined=int(params.get("meetingExpireIfNoUserJoinedInMinutes", 5)),
             )
             key = ""
         return (
@@ -138,6 +143,17 @@ class FakeBBB:
                 else "",
             ),
         )
+
+    def expire_idle(self, now: float) -> None:
+        """What BBB's meeting reaper does: drop the meetings nobody joined in time."""
+        for meeting_id, meeting in list(self.meetings.items()):
+            idle_for = now - meeting.created_at
+            if not meeting.attendees and idle_for > meeting.expire_if_no_user_joined * 60:
+                del self.meetings[meeting_id]
+
+    def restart(self) -> None:
+        """A restarted BBB server has no meetings."""
+        self.meetings.clear()
 
     def join(self, params):
         meeting = self.meetings.get(params.get("meetingID", ""))

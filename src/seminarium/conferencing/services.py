@@ -215,11 +215,9 @@ def _backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def provision_room(room: Room) -> bool:
-    """Create the room at the provider; on failure note the error and when to try again."""
+def _room_spec(room: Room, video: VideoProvider) -> RoomSpec:
     session = room.session
-    video = provider(room.provider)
-    spec = RoomSpec(
+    return RoomSpec(
         key=room.key,
         title=str(session.title),
         start=session.start,
@@ -227,6 +225,12 @@ def provision_room(room: Room) -> bool:
         channel=room.channel,
         interpreters=_interpreter_seats(session) if video.native_interpretation else (),
     )
+
+
+def provision_room(room: Room) -> bool:
+    """Create the room at the provider; on failure note the error and when to try again."""
+    video = provider(room.provider)
+    spec = _room_spec(room, video)
     room.attempts += 1
     try:
         provisioned = video.create_room(spec)
@@ -255,6 +259,40 @@ def due_rooms(now: datetime, programme_id: int | None = None):
     if programme_id is not None:
         rooms = rooms.filter(session__programme_id=programme_id)
     return rooms.select_related("session")
+
+
+def renew_open_rooms(now: datetime | None = None) -> int:
+    """Ask again for the ready rooms of open sessions on providers that may drop a room.
+
+    ``create_room`` is idempotent: a room the provider still has comes back unchanged,
+    and one it lost (a restart) is made again, whose new details (BigBlueButton's
+    createTime, which join URLs carry) are stored. Returns how many rooms changed. A
+    provider that fails here keeps the room as it was: it may well still be there.
+    """
+    now = now or timezone.now()
+    names = [name for name, video in PROVIDERS.items() if video.rooms_can_vanish]
+    rooms = Room.objects.filter(
+        provider__in=names,
+        status=Room.Status.READY,
+        session__start__lte=now + timedelta(minutes=settings.JOIN_OPENS_MINUTES),
+        session__end__gt=now,
+    ).select_related("session")
+    changed = 0
+    for room in rooms:
+        video = provider(room.provider)
+        try:
+            provisioned = video.create_room(_room_spec(room, video))
+        except ProviderError as error:
+            logger.warning("Video room %s (%s) not renewed: %s", room.pk, room.provider, error)
+            continue
+        data = dict(provisioned.data)
+        if (provisioned.provider_room_id, data) != (room.provider_room_id, room.data):
+            Room.objects.filter(pk=room.pk).update(
+                provider_room_id=provisioned.provider_room_id, data=data
+            )
+            logger.warning("Video room %s (%s) was made again", room.pk, room.provider)
+            changed += 1
+    return changed
 
 
 def ensure_programme_rooms(programme: Programme) -> dict[str, int]:

@@ -62,11 +62,13 @@ def collect_final_attendance(room_id: int) -> int:
 
 @task()
 def sweep() -> dict[str, int]:
-    """The periodic round: rooms for sessions within the next hours, rooms to end, and
-    final attendance not yet fetched."""
+    """The periodic round: rooms for sessions within the next hours, rooms of open
+    sessions that the provider may have dropped, rooms to end, and final attendance not
+    yet fetched."""
     programme_ids = services.upcoming_programme_ids(timezone.now())
     for programme_id in programme_ids:
         ensure_rooms.call(programme_id)
+    renewed = services.renew_open_rooms()
     ended = services.end_finished_rooms()
     fetched = 0
     for room_id in Room.objects.filter(
@@ -75,6 +77,7 @@ def sweep() -> dict[str, int]:
         fetched += collect_final_attendance.call(room_id)
     return {
         "programmes": len(programme_ids),
+        "renewed": renewed,
         "ended": ended,
         "final_events": fetched,
         "bbb_hook": services.register_bbb_webhook(),

@@ -114,6 +114,10 @@ class VideoProvider(ABC):
     embeds_room_page: ClassVar[bool] = False
     # Interpretation inside one meeting (Zoom); otherwise one room per channel.
     native_interpretation: ClassVar[bool] = False
+    # The provider may drop a room it made (BigBlueButton: a server restart, an idle
+    # timeout), so the sweep calls create_room again, idempotently, while the session
+    # is open, and takes up whatever the provider answers (a new createTime).
+    rooms_can_vanish: ClassVar[bool] = False
 
     def __init__(self, config: Mapping[str, Any]):
         self.config = config

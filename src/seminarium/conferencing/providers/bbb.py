@@ -14,10 +14,11 @@ HS512 JWT signed with the shared secret), which is the final word.
 from __future__ import annotations
 
 import hashlib
+import math
 import warnings
 import xml.etree.ElementTree as ET  # expat >= 2.4.1 refuses entity expansion bombs
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -52,6 +53,9 @@ HASHES = {"sha1": 40, "sha256": 64, "sha384": 96, "sha512": 128}
 HASH_BY_LENGTH = {length: name for name, length in HASHES.items()}
 # Only what attendance needs (bbb-webhooks filters by eventID; older versions send all).
 HOOK_EVENTS = "user-joined,user-left,meeting-ended"
+# A meeting outlives its session's end by this much, for stragglers and overruns; it
+# is ended by us (``end``) when the session is over anyway.
+EXPIRY_MARGIN_MINUTES = 30
 
 
 def checksum(call: str, query: str, secret: str, algorithm: str = "sha256") -> str:
@@ -102,6 +106,7 @@ class BigBlueButton(VideoProvider):
     """
 
     name = "bbb"
+    rooms_can_vanish = True
 
     def __init__(self, config: Mapping[str, Any], *, client: httpx.Client | None = None):
         super().__init__(config)
@@ -162,11 +167,17 @@ class BigBlueButton(VideoProvider):
         return str(url).replace("{key}", spec_key) if url else None
 
     def create_room(self, spec: RoomSpec) -> ProvisionedRoom:
+        # BBB drops a meeting nobody has joined after 5 minutes, and one everybody has
+        # left after 1 (its defaults); ours are made ahead and have breaks, so both
+        # last until the session's end.
+        minutes = max(math.ceil((spec.end - datetime.now(UTC)).total_seconds() / 60), 0)
         params = {
             "name": spec.title[:256] or spec.key,
             "meetingID": spec.key,
             "record": "false",
             "meetingKeepEvents": "true",  # needed for the analytics callback without recording
+            "meetingExpireIfNoUserJoinedInMinutes": minutes + EXPIRY_MARGIN_MINUTES,
+            "meetingExpireWhenLastUserLeftInMinutes": minutes + EXPIRY_MARGIN_MINUTES,
             "meta_analytics-callback-url": self._callback("analytics_url", spec.key),
             "meta_seminarium-channel": spec.channel or None,
         }
