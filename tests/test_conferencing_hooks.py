@@ -18,7 +18,12 @@ from seminarium.attendance.models import AttendanceEvent, RoomEnd
 from seminarium.conferencing import services
 from seminarium.conferencing.models import JoinRecord, Room, SessionVideo, ZoomRegistrant
 from seminarium.conferencing.providers import PROVIDERS
-from seminarium.conferencing.providers.base import ProviderEvent, ProvisionedRoom, VideoProvider
+from seminarium.conferencing.providers.base import (
+    ProviderEvent,
+    ProvisionedRoom,
+    VideoProvider,
+    WebhookResult,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -358,8 +363,44 @@ def test_finished_rooms_end_and_final_attendance_is_fetched(room, monkeypatch, s
     assert room.status == Room.Status.ENDED
     assert room.attendance_fetched_at is not None
     assert room.provider_room_id in ended
-    # The same report for each channel room is stored once.
-    assert AttendanceEvent.objects.filter(final=True, participation=participation).count() == 2
+    # Each room's report is its own: stored under the room's source.
+    finals = AttendanceEvent.objects.filter(final=True, participation=participation)
+    assert sorted(finals.values_list("source", flat=True).distinct()) == [
+        "jitsi-jwt",
+        "jitsi-jwt:en",
+        "jitsi-jwt:ru",
+    ]
+    assert finals.count() == 6
+
+
+def test_one_rooms_final_report_leaves_the_other_channels_live_attendance_alone(room):
+    """With a room per channel, the floor's final report must not stand for the channel
+    rooms: a judge who listened in Russian keeps their time until that room reports."""
+    from seminarium.attendance.services import session_attendance
+
+    session = room.session
+    ru_room = Room.objects.get(session=session, channel="ru")
+    floor_judge = factories.ParticipationFactory(programme=session.programme)
+    ru_judge = factories.ParticipationFactory(programme=session.programme)
+    start = session.start
+
+    def occupant(room, judge, minutes_in, minutes_out):
+        return ProviderEvent(
+            room.provider_room_id, "join", start + timedelta(minutes=minutes_in), str(judge.pk)
+        ), ProviderEvent(
+            room.provider_room_id, "leave", start + timedelta(minutes=minutes_out), str(judge.pk)
+        )
+
+    services.record_webhook("jitsi-jwt", WebhookResult(events=occupant(ru_room, ru_judge, 0, 60)))
+    services.record_webhook("jitsi-jwt", WebhookResult(events=occupant(room, floor_judge, 0, 50)))
+    floor_report = tuple(  # as BBB's analytics callback brings it
+        ProviderEvent(
+            e.provider_room_id, e.kind, e.at, e.participant_ref, event_id=f"f{n}", final=True
+        )
+        for n, e in enumerate(occupant(room, floor_judge, 0, 45))
+    )
+    services.record_webhook("jitsi-jwt", WebhookResult(events=floor_report))
+    assert session_attendance(session) == {floor_judge.pk: 45.0, ru_judge.pk: 60.0}
 
 
 def test_the_sweep_makes_again_a_bbb_meeting_lost_in_a_restart(settings):
@@ -460,7 +501,7 @@ def test_bbb_end_to_end_against_the_contract_fake(settings, monkeypatch):
         )
         event = AttendanceEvent.objects.get()
         assert (event.source, event.kind, event.participation_id, event.final) == (
-            "bbb",
+            "bbb:ru",  # the Russian channel's own room
             "join",
             participation.pk,
             False,

@@ -809,7 +809,7 @@ def record_webhook(provider_name: str, result: WebhookResult) -> int:
         if room is None:
             logger.warning("%s callback for an unknown room; ignored", provider_name)
             continue
-        incoming.extend(_incoming(room, provider_name, tuple(events)))
+        incoming.extend(_incoming(room, tuple(events)))
     stored = record_events(incoming).stored if incoming else 0
     for room_id, at in result.room_ended:
         room = rooms.get(room_id)
@@ -818,10 +818,18 @@ def record_webhook(provider_name: str, result: WebhookResult) -> int:
     return stored
 
 
+def attendance_source(room: Room) -> str:
+    """The ledger's source for a room's events: the provider, with the channel for a
+    channel's own room ("bbb:ru"). A provider's final report, and its room end, stand
+    for its own room, and with a room per channel each room reports on its own."""
+    return f"{room.provider}:{room.channel}" if room.channel else room.provider
+
+
 def _incoming(
-    room: Room, source: str, events: tuple[ProviderEvent, ...], *, final: bool = False
+    room: Room, events: tuple[ProviderEvent, ...], *, final: bool = False
 ) -> list[IncomingEvent]:
     matched = _match_participations(room, events)
+    source = attendance_source(room)
     return [
         IncomingEvent(
             session_id=room.session_id,
@@ -850,7 +858,7 @@ def mark_room_ended(room: Room, at: datetime) -> None:
             .exclude(status=Room.Status.ENDED)
             .update(status=Room.Status.ENDED, ended_at=at)
         )
-        record_room_end(room.session_id, room.provider, at)
+        record_room_end(room.session_id, attendance_source(room), at)
         if updated:
             enqueue_after_commit(collect_final_attendance, room.pk)
 
@@ -880,7 +888,7 @@ def fetch_final_attendance(room: Room) -> int:
     events = provider(room.provider).final_attendance(
         ProvisionedRoom(room.provider_room_id, room.data)
     )
-    stored = record_events(_incoming(room, room.provider, tuple(events), final=True)).stored
+    stored = record_events(_incoming(room, tuple(events), final=True)).stored
     Room.objects.filter(pk=room.pk).update(attendance_fetched_at=timezone.now())
     return stored
 
