@@ -528,6 +528,57 @@ def test_bbb_end_to_end_against_the_contract_fake(settings, monkeypatch):
     ]
 
 
+def test_zoom_meetings_follow_the_interpreters_assigned_after_they_were_made(settings, monkeypatch):
+    from django.test import TestCase
+
+    from seminarium.programmes.models import Programme, SessionRole
+    from tests.contract.fake_zoom import FakeZoom
+
+    with FakeZoom().running() as fake:
+        configured = services.provider_config
+        monkeypatch.setattr(
+            services,
+            "provider_config",
+            lambda name: {**configured(name), **(fake.config() if name == "zoom" else {})},
+        )
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
+        now = timezone.now()
+        session = factories.SessionFactory(
+            start=now + timedelta(days=2),
+            end=now + timedelta(days=2, hours=1),
+            floor_language="zh-hans",
+            interpretation_languages=["ru"],
+        )
+        Programme.objects.filter(pk=session.programme_id).update(status=Programme.Status.PUBLISHED)
+        SessionVideo.objects.create(session=session, provider="zoom")
+        services.ensure_programme_rooms(session.programme)
+        room = Room.objects.get(session=session)
+        meeting = fake.meetings[int(room.provider_room_id)]
+        assert meeting["settings"]["language_interpretation"]["interpreters"] == []
+
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            role = factories.SessionRoleFactory(
+                session=session,
+                person=factories.PersonFactory(email="interpreter@example.org"),
+                role=SessionRole.Role.INTERPRETER,
+                channel="ru",
+            )
+        interpreters = meeting["settings"]["language_interpretation"]["interpreters"]
+        assert [i["email"] for i in interpreters] == ["interpreter@example.org"]
+        patches = fake.requests.count("PATCH")
+        assert services.sync_interpreters(session.programme) == 0  # nothing new: no call
+        assert fake.requests.count("PATCH") == patches
+
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            role.delete()
+        assert meeting["settings"]["language_interpretation"] == {
+            "enable": False,
+            "interpreters": [],
+        }
+
+
 def test_zoom_end_to_end_against_the_contract_fake(settings, monkeypatch):
     """A meeting with the interpreters assigned, registrants with personal URLs, the join
     redirect, a signed participant_joined webhook and the paged participants report."""

@@ -62,6 +62,26 @@ def test_create_meeting_with_native_interpretation(zoom):
     assert "start_url" not in room.data  # the host's key stays out of our database
 
 
+def test_interpreters_assigned_later_are_sent_to_the_meeting(zoom):
+    provider = get_provider("zoom", zoom.config())
+    room = provider.create_room(replace(SPEC, interpreters=()))
+    meeting = zoom.meetings[int(room.provider_room_id)]
+    assert meeting["settings"]["language_interpretation"]["enable"] is False
+    provider.update_interpreters(room, SPEC.interpreters)
+    assert meeting["settings"]["language_interpretation"] == {
+        "enable": True,
+        "interpreters": [
+            {"email": "interp.zh@example.org", "languages": "US,CN"},
+            {"email": "interp.kk@example.org", "interpreter_languages": "Russian,Kazakh"},
+        ],
+    }
+    assert meeting["settings"]["approval_type"] == 0  # the other settings are kept
+    provider.update_interpreters(room, ())
+    assert meeting["settings"]["language_interpretation"] == {"enable": False, "interpreters": []}
+    with pytest.raises(ProviderError, match="HTTP 404"):
+        provider.update_interpreters(ProvisionedRoom("999999"), ())
+
+
 def test_create_again_finds_the_meeting_made_for_the_key(zoom):
     provider = get_provider("zoom", zoom.config())
     zoom.page_size_cap = 2  # so the search pages through the host's meetings

@@ -42,6 +42,7 @@ class FakeZoom:
     registrants: dict[int, dict[str, dict]] = field(default_factory=dict)
     report_rows: dict[int, list[dict]] = field(default_factory=dict)
     report_pages_served: int = 0
+    requests: list[str] = field(default_factory=list)  # the API methods called, in order
     _ids: itertools.count = field(default_factory=lambda: itertools.count(85_000_000_001))
 
     @property
@@ -83,6 +84,7 @@ class FakeZoom:
         }
 
     def api(self, method: str, path: str, query: dict, headers, body: dict | None):
+        self.requests.append(method)
         token = (headers.get("Authorization") or "").removeprefix("Bearer ")
         if self.tokens.get(token, 0) < time.time():
             return 401, {"code": 124, "message": "Invalid access token."}
@@ -92,6 +94,8 @@ class FakeZoom:
             return self.list_meetings(query)
         if method == "POST" and (match := re.fullmatch(r"/meetings/(\d+)/registrants", path)):
             return self.add_registrant(int(match[1]), body or {})
+        if method == "PATCH" and (match := re.fullmatch(r"/meetings/(\d+)", path)):
+            return self.update_meeting(int(match[1]), body or {})
         if method == "PUT" and (match := re.fullmatch(r"/meetings/(\d+)/status", path)):
             meeting = self.meetings.get(int(match[1]))
             if meeting is None:
@@ -104,19 +108,25 @@ class FakeZoom:
             return self.report(int(match[1]), query)
         return 404, {"code": 404, "message": "Not found"}
 
-    def create_meeting(self, body: dict):
-        settings = body.get("settings") or {}
-        if body.get("type") != 2 or not START_TIME.match(str(body.get("start_time", ""))):
-            return 400, {"code": 300, "message": "Invalid meeting type or start_time"}
+    @staticmethod
+    def interpretation_error(settings: dict) -> str | None:
         interpretation = settings.get("language_interpretation") or {}
         for interpreter in interpretation.get("interpreters", []):
             languages = interpreter.get("languages")
             if languages is not None:
                 ids = languages.split(",")
                 if len(ids) != 2 or not set(ids) <= SYSTEM_LANGUAGE_IDS:
-                    return 400, {"code": 300, "message": f"Invalid languages {languages}"}
+                    return f"Invalid languages {languages}"
             elif len(str(interpreter.get("interpreter_languages", "")).split(",")) != 2:
-                return 400, {"code": 300, "message": "interpreter_languages needs two languages"}
+                return "interpreter_languages needs two languages"
+        return None
+
+    def create_meeting(self, body: dict):
+        settings = body.get("settings") or {}
+        if body.get("type") != 2 or not START_TIME.match(str(body.get("start_time", ""))):
+            return 400, {"code": 300, "message": "Invalid meeting type or start_time"}
+        if error := self.interpretation_error(settings):
+            return 400, {"code": 300, "message": error}
         meeting_id = next(self._ids)
         meeting = {
             "id": meeting_id,
@@ -134,6 +144,17 @@ class FakeZoom:
         self.meetings[meeting_id] = meeting
         self.registrants[meeting_id] = {}
         return 201, meeting
+
+    def update_meeting(self, meeting_id: int, body: dict):
+        """PATCH /meetings/{meetingId}: the settings given replace those stored; 204."""
+        meeting = self.meetings.get(meeting_id)
+        if meeting is None:
+            return 404, {"code": 3001, "message": "Meeting does not exist"}
+        settings = body.get("settings") or {}
+        if error := self.interpretation_error(settings):
+            return 400, {"code": 300, "message": error}
+        meeting["settings"] = {**meeting["settings"], **settings}
+        return 204, None
 
     def list_meetings(self, query: dict):
         """Upcoming meetings, paged; each item in the list endpoint's shape."""
@@ -240,6 +261,9 @@ class FakeZoom:
 
             def do_PUT(self):
                 self._answer("PUT")
+
+            def do_PATCH(self):
+                self._answer("PATCH")
 
             def log_message(self, *args):
                 pass

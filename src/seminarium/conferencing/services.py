@@ -295,6 +295,39 @@ def renew_open_rooms(now: datetime | None = None) -> int:
     return changed
 
 
+def sync_interpreters(programme: Programme) -> int:
+    """Give ready rooms with native interpretation (Zoom) the interpreters assigned now.
+
+    Rooms are made ahead, and interpreters are often assigned later, or change. Each
+    room's data keeps the seats last sent, so the provider is called only on a change;
+    a failure is logged and tried again on the next round. Returns the rooms updated.
+    """
+    names = [name for name, video in PROVIDERS.items() if video.native_interpretation]
+    rooms = Room.objects.filter(
+        session__programme=programme,
+        provider__in=names,
+        status=Room.Status.READY,
+        session__end__gt=timezone.now(),
+    ).select_related("session")
+    updated = 0
+    for room in rooms:
+        seats = _interpreter_seats(room.session)
+        sent = [[seat.email, seat.from_language, seat.to_language] for seat in seats]
+        if room.data.get("interpreters") == sent:
+            continue
+        try:
+            provider(room.provider).update_interpreters(
+                ProvisionedRoom(room.provider_room_id, room.data), seats
+            )
+        except ProviderError as error:
+            logger.warning("Interpreters of room %s not sent: %s", room.pk, error)
+            continue
+        room.data = {**room.data, "interpreters": sent}
+        room.save(update_fields=["data"])
+        updated += 1
+    return updated
+
+
 def ensure_programme_rooms(programme: Programme) -> dict[str, int]:
     """Plan and create the programme's rooms; returns counts, and when to try again."""
     now = timezone.now()

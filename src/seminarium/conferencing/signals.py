@@ -1,14 +1,15 @@
-"""Rooms are made ahead of time: whenever a published programme or one of its sessions is saved.
+"""Rooms are made ahead of time: whenever a published programme or one of its sessions is
+saved, and given their interpreters whenever those change.
 
 And the providers' configuration is read again when settings change (in tests).
 """
 
 from django.core.signals import setting_changed
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from seminarium.core.tasks import enqueue_after_commit
-from seminarium.programmes.models import Programme, Session
+from seminarium.programmes.models import Programme, Session, SessionRole
 
 from .services import provider_config
 
@@ -21,6 +22,22 @@ def session_saved(sender, instance: Session, raw: bool = False, **_kwargs) -> No
         pk=instance.programme_id, status=Programme.Status.PUBLISHED
     ).exists():
         _plan(instance.programme_id)
+
+
+@receiver(post_save, sender=SessionRole, dispatch_uid="conferencing_session_role_saved")
+@receiver(post_delete, sender=SessionRole, dispatch_uid="conferencing_session_role_deleted")
+def session_role_changed(sender, instance: SessionRole, raw: bool = False, **_kwargs) -> None:
+    """Interpreters assigned or changed: Zoom's interpretation is given them (sync_interpreters)."""
+    if raw or instance.role != SessionRole.Role.INTERPRETER:
+        return
+    session = Session.objects.filter(pk=instance.session_id).values("programme_id").first()
+    if (
+        session
+        and Programme.objects.filter(
+            pk=session["programme_id"], status=Programme.Status.PUBLISHED
+        ).exists()
+    ):
+        _plan(session["programme_id"])
 
 
 @receiver(post_save, sender=Programme, dispatch_uid="conferencing_programme_saved")

@@ -41,6 +41,7 @@ def ensure_rooms(programme_id: int) -> dict[str, int]:
         counts["registered"] = counts.get("registered", 0) + services.register_zoom_participants(
             room
         )
+    counts["interpreters"] = services.sync_interpreters(programme)
     if (retry_at := services.next_retry_at(programme_id)) is not None:
         enqueue_at(ensure_rooms, retry_at, programme_id)
     return counts

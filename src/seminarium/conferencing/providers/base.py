@@ -129,6 +129,11 @@ class VideoProvider(ABC):
     def end_room(self, room: ProvisionedRoom) -> None:  # noqa: B027 - optional
         """End the room, where the provider has such a call."""
 
+    def update_interpreters(  # noqa: B027 - optional
+        self, room: ProvisionedRoom, interpreters: tuple[InterpreterSeat, ...]
+    ) -> None:
+        """With native interpretation: give the room the interpreters assigned since."""
+
     @abstractmethod
     def join_url(self, room: ProvisionedRoom, joiner: Joiner, now: datetime) -> str:
         """The URL that puts this person in the room, built at click time, without I/O."""

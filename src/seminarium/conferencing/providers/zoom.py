@@ -36,6 +36,7 @@ from ._common import (
     text,
 )
 from .base import (
+    InterpreterSeat,
     Joiner,
     ProviderError,
     ProviderEvent,
@@ -88,6 +89,10 @@ def interpreter_entry(email: str, from_language: str, to_language: str) -> dict[
         return {"email": email, "languages": ",".join(SYSTEM_LANGUAGES[c] for c in codes)}
     names = ",".join(_language_name(code) for code in (from_language, to_language))
     return {"email": email, "interpreter_languages": names}
+
+
+def _interpreter_entries(seats: tuple[InterpreterSeat, ...]) -> list[dict[str, str]]:
+    return [interpreter_entry(seat.email, seat.from_language, seat.to_language) for seat in seats]
 
 
 class ZoomProvider(VideoProvider):
@@ -208,10 +213,7 @@ class ZoomProvider(VideoProvider):
         existing = self.find_room(spec.key)
         if existing is not None:
             return existing
-        interpreters = [
-            interpreter_entry(seat.email, seat.from_language, seat.to_language)
-            for seat in spec.interpreters
-        ]
+        interpreters = _interpreter_entries(spec.interpreters)
         minutes = max(1, round((spec.end - spec.start).total_seconds() / 60))
         body = {
             "topic": spec.title[:200] or spec.key,
@@ -235,6 +237,13 @@ class ZoomProvider(VideoProvider):
         if not isinstance(meeting, dict) or not meeting.get("id"):
             raise ProviderError("zoom: the created meeting has no id")
         return self._provisioned(meeting)
+
+    def update_interpreters(
+        self, room: ProvisionedRoom, interpreters: tuple[InterpreterSeat, ...]
+    ) -> None:
+        entries = _interpreter_entries(interpreters)
+        settings = {"language_interpretation": {"enable": bool(entries), "interpreters": entries}}
+        self.api("PATCH", f"/meetings/{room.provider_room_id}", json={"settings": settings})
 
     def end_room(self, room: ProvisionedRoom) -> None:
         try:
