@@ -1083,7 +1083,9 @@ def _create_sessions(programme: Programme, people: dict[str, Person]) -> None:
                     protocol_order=order,
                 ),
             )
-        # The booth pair works every session, in the booth at CNISCO.
+        # The booth pair works every session, in the booth at CNISCO, into Russian or
+        # Chinese: whichever is not the floor's language.
+        booth = next((code for code in data.interpretation if code in ("ru", "zh-hans")), "")
         for order, interpreter in enumerate(interpreters, start=90):
             save_session_role(
                 SYSTEM,
@@ -1093,6 +1095,7 @@ def _create_sessions(programme: Programme, people: dict[str, Person]) -> None:
                     role=Role.INTERPRETER,
                     mode=Mode.ONSITE,
                     protocol_order=order,
+                    channel=booth,
                 ),
             )
 
