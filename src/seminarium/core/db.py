@@ -42,14 +42,17 @@ def server_bound_cursor() -> Iterator[CursorWrapper]:
 
 
 def fetch_one_checking_connection(sql: str, params: list) -> tuple | None:
-    """One read, first of its request, that doubles as the check of a kept connection.
+    """One statement, first of its request, that doubles as the check of a kept connection.
 
     Before a request's first query Django pings a kept PostgreSQL connection
     (``SELECT 1``, CONN_HEALTH_CHECKS); on the join click that round trip was a third of
-    the database's work. Here the read itself is the check: if the connection died
-    while idle (a database restart, an idle timeout), it is replaced and the read run
-    again, once. Only a read outside a transaction is safe to repeat, so only one is
-    taken here.
+    the database's work. Here the statement itself is the check: if it fails because
+    the connection died while idle (a database restart, an idle timeout), the
+    connection is replaced and the statement run again, once. Any other failure (a
+    timeout, a deadlock) is raised as it is. A statement sent over a dead connection
+    never ran, so running it again is safe; only if the connection broke during the
+    statement could a write in it (the join record) be made twice, which a click log
+    can bear. Outside a transaction only.
     """
     retry = (
         connection.vendor == "postgresql"
@@ -65,7 +68,7 @@ def fetch_one_checking_connection(sql: str, params: list) -> tuple | None:
             cursor.execute(sql, params)
             return cursor.fetchone()
     except (OperationalError, InterfaceError):
-        if not retry:
+        if not retry or connection.is_usable():
             raise
     connection.close()
     with server_bound_cursor() as cursor:
