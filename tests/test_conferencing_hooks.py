@@ -439,6 +439,23 @@ def test_the_sweep_makes_again_a_bbb_meeting_lost_in_a_restart(settings):
         response = Client().post(f"/j/{link.token}/join/{session.pk}/", {"channel": ""})
         assert httpx.get(response["Location"]).status_code == 302  # the new createTime fits
 
+        # Lost again, and ended by its webhook while the sweep was asking: it stays ended.
+        fake.restart()
+        bbb_class = PROVIDERS["bbb"]
+
+        class EndedMeanwhile(bbb_class):
+            def create_room(self, spec):
+                made = super().create_room(spec)
+                Room.objects.filter(key=spec.key).update(status=Room.Status.ENDED)
+                return made
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setitem(PROVIDERS, "bbb", EndedMeanwhile)
+            assert services.renew_open_rooms() == 0
+        room.refresh_from_db()
+        assert room.status == Room.Status.ENDED
+        assert not fake.meetings[room.provider_room_id].running  # the new one was ended
+
 
 def test_bbb_end_to_end_against_the_contract_fake(settings, monkeypatch):
     """Rooms made at the fake BigBlueButton, our hook kept registered by the sweep, a join
@@ -557,6 +574,8 @@ def test_zoom_meetings_follow_the_interpreters_assigned_after_they_were_made(set
         room = Room.objects.get(session=session)
         meeting = fake.meetings[int(room.provider_room_id)]
         assert meeting["settings"]["language_interpretation"]["interpreters"] == []
+        assert services.sync_interpreters(session.programme) == 0  # as made: nothing to send
+        assert "PATCH" not in fake.requests
 
         with TestCase.captureOnCommitCallbacks(execute=True):
             role = factories.SessionRoleFactory(
@@ -571,8 +590,32 @@ def test_zoom_meetings_follow_the_interpreters_assigned_after_they_were_made(set
         assert services.sync_interpreters(session.programme) == 0  # nothing new: no call
         assert fake.requests.count("PATCH") == patches
 
+        # No longer an interpreter: Zoom loses them too.
         with TestCase.captureOnCommitCallbacks(execute=True):
-            role.delete()
+            role.role = SessionRole.Role.SPEAKER
+            role.channel = ""
+            role.save()
+        assert meeting["settings"]["language_interpretation"] == {
+            "enable": False,
+            "interpreters": [],
+        }
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            role.role, role.channel = SessionRole.Role.INTERPRETER, "ru"
+            role.save()
+        assert meeting["settings"]["language_interpretation"]["enable"] is True
+
+        # An edit while a round is calling Zoom: the round sends again, so Zoom ends
+        # with the latest assignment, not the one the round started with.
+        zoom_class = PROVIDERS["zoom"]
+
+        class EditedMeanwhile(zoom_class):
+            def update_interpreters(self, room, interpreters):
+                super().update_interpreters(room, interpreters)
+                SessionRole.objects.filter(pk=role.pk).delete()  # the organiser, meanwhile
+
+        monkeypatch.setitem(PROVIDERS, "zoom", EditedMeanwhile)
+        SessionRole.objects.filter(pk=role.pk).update(person=factories.PersonFactory().pk)
+        assert services.sync_interpreters(session.programme) == 1
         assert meeting["settings"]["language_interpretation"] == {
             "enable": False,
             "interpreters": [],

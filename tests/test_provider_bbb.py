@@ -99,6 +99,8 @@ def test_a_meeting_made_ahead_lasts_until_its_session_ends(bbb):
     assert "with-bbb-defaults" not in fake.meetings  # the fake reaps as BBB does
     fake.expire_idle((made_ahead.end - timedelta(minutes=1)).timestamp())
     assert "made-ahead" in fake.meetings
+    # After everybody leaves (a break), it waits a session's length and a margin.
+    assert fake.meetings["made-ahead"].expire_when_last_user_left == 3 * 24 * 60 + 30
     fake.expire_idle((made_ahead.end + timedelta(hours=1)).timestamp())
     assert "made-ahead" not in fake.meetings  # not kept for ever
 

@@ -57,6 +57,7 @@ class Meeting:
     # BBB's expiry: an empty meeting nobody joined goes after this many minutes
     # (bigbluebutton.properties: 5, unless create says otherwise).
     expire_if_no_user_joined: int = 5
+    expire_when_last_user_left: int = 1
     created_at: float = field(default_factory=time.time)
     running: bool = True
     attendees: dict[str, dict] = field(default_factory=dict)
@@ -124,6 +125,9 @@ class FakeBBB:
                 create_time=int(time.time() * 1000) + next(self._ids),
                 meta={k[5:]: v for k, v in params.items() if k.startswith("meta_")},
                 expire_if_no_user_joined=int(params.get("meetingExpireIfNoUserJoinedInMinutes", 5)),
+                expire_when_last_user_left=int(
+                    params.get("meetingExpireWhenLastUserLeftInMinutes", 1)
+                ),
             )
             key = ""
         return (

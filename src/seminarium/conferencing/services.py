@@ -6,6 +6,7 @@ Zoom registrants, fetch final attendance), at click time to build a join URL
 writes one.
 """
 
+import contextlib
 import json
 import logging
 from collections.abc import Mapping
@@ -170,7 +171,11 @@ def channels_for(session: Session, provider_class: type[VideoProvider]) -> list[
 
 
 def _interpreter_seats(session: Session) -> tuple[InterpreterSeat, ...]:
-    roles = session.roles.filter(role=SessionRole.Role.INTERPRETER).select_related("person")
+    roles = (
+        session.roles.filter(role=SessionRole.Role.INTERPRETER)
+        .select_related("person")
+        .order_by("pk")
+    )
     return tuple(
         InterpreterSeat(
             email=role.person.email, from_language=session.floor_language, to_language=role.channel
@@ -243,6 +248,8 @@ def provision_room(room: Room) -> bool:
         return False
     room.provider_room_id = provisioned.provider_room_id
     room.data = dict(provisioned.data)
+    if video.native_interpretation:
+        room.data["interpreters"] = _seats_sent(spec.interpreters)
     room.status = Room.Status.READY
     room.ready_at = timezone.now()
     room.last_error = ""
@@ -286,13 +293,24 @@ def renew_open_rooms(now: datetime | None = None) -> int:
             logger.warning("Video room %s (%s) not renewed: %s", room.pk, room.provider, error)
             continue
         data = dict(provisioned.data)
-        if (provisioned.provider_room_id, data) != (room.provider_room_id, room.data):
-            Room.objects.filter(pk=room.pk).update(
-                provider_room_id=provisioned.provider_room_id, data=data
-            )
+        if (provisioned.provider_room_id, data) == (room.provider_room_id, room.data):
+            continue
+        # Only a room still in use takes the new meeting: one that ended meanwhile
+        # (the provider said so while we asked) must not come back to life.
+        if Room.objects.filter(pk=room.pk, status=Room.Status.READY).update(
+            provider_room_id=provisioned.provider_room_id, data=data
+        ):
             logger.warning("Video room %s (%s) was made again", room.pk, room.provider)
             changed += 1
+        else:
+            with contextlib.suppress(ProviderError):
+                video.end_room(provisioned)
     return changed
+
+
+def _seats_sent(seats: tuple[InterpreterSeat, ...]) -> list[list[str]]:
+    """How the seats last sent are kept in a room's data."""
+    return [[seat.email, seat.from_language, seat.to_language] for seat in seats]
 
 
 def sync_interpreters(programme: Programme) -> int:
@@ -301,6 +319,10 @@ def sync_interpreters(programme: Programme) -> int:
     Rooms are made ahead, and interpreters are often assigned later, or change. Each
     room's data keeps the seats last sent, so the provider is called only on a change;
     a failure is logged and tried again on the next round. Returns the rooms updated.
+
+    Two rounds may run at once (two quick edits). A round stores what it sent only if
+    the assignment is still that after its call; otherwise it sends again, so whichever
+    call reaches the provider last carries the latest assignment.
     """
     names = [name for name, video in PROVIDERS.items() if video.native_interpretation]
     rooms = Room.objects.filter(
@@ -311,20 +333,23 @@ def sync_interpreters(programme: Programme) -> int:
     ).select_related("session")
     updated = 0
     for room in rooms:
-        seats = _interpreter_seats(room.session)
-        sent = [[seat.email, seat.from_language, seat.to_language] for seat in seats]
-        if room.data.get("interpreters") == sent:
-            continue
-        try:
-            provider(room.provider).update_interpreters(
-                ProvisionedRoom(room.provider_room_id, room.data), seats
-            )
-        except ProviderError as error:
-            logger.warning("Interpreters of room %s not sent: %s", room.pk, error)
-            continue
-        room.data = {**room.data, "interpreters": sent}
-        room.save(update_fields=["data"])
-        updated += 1
+        video = provider(room.provider)
+        resend = False
+        for _attempt in range(3):
+            seats = _interpreter_seats(room.session)
+            if not resend and room.data.get("interpreters") == _seats_sent(seats):
+                break
+            try:
+                video.update_interpreters(ProvisionedRoom(room.provider_room_id, room.data), seats)
+            except ProviderError as error:
+                logger.warning("Interpreters of room %s not sent: %s", room.pk, error)
+                break
+            if _seats_sent(_interpreter_seats(room.session)) == _seats_sent(seats):
+                room.data = {**room.data, "interpreters": _seats_sent(seats)}
+                room.save(update_fields=["data"])
+                updated += 1
+                break
+            resend = True
     return updated
 
 

@@ -26,9 +26,13 @@ def session_saved(sender, instance: Session, raw: bool = False, **_kwargs) -> No
 
 @receiver(post_save, sender=SessionRole, dispatch_uid="conferencing_session_role_saved")
 @receiver(post_delete, sender=SessionRole, dispatch_uid="conferencing_session_role_deleted")
-def session_role_changed(sender, instance: SessionRole, raw: bool = False, **_kwargs) -> None:
-    """Interpreters assigned or changed: Zoom's interpretation is given them (sync_interpreters)."""
-    if raw or instance.role != SessionRole.Role.INTERPRETER:
+def session_role_changed(
+    sender, instance: SessionRole, raw: bool = False, origin=None, **_kwargs
+) -> None:
+    """A role saved or removed: Zoom's interpretation follows the interpreters
+    (sync_interpreters). Any role, since one may have stopped being an interpreter.
+    Not when the role goes with its session or programme: there is nothing to follow."""
+    if raw or (origin is not None and not isinstance(origin, SessionRole)):
         return
     session = Session.objects.filter(pk=instance.session_id).values("programme_id").first()
     if (

@@ -168,16 +168,18 @@ class BigBlueButton(VideoProvider):
 
     def create_room(self, spec: RoomSpec) -> ProvisionedRoom:
         # BBB drops a meeting nobody has joined after 5 minutes, and one everybody has
-        # left after 1 (its defaults); ours are made ahead and have breaks, so both
-        # last until the session's end.
-        minutes = max(math.ceil((spec.end - datetime.now(UTC)).total_seconds() / 60), 0)
+        # left after 1 (its defaults). Ours are made ahead, so the first lasts until the
+        # session's end; and sessions have breaks, so the second lasts a session's
+        # length (counted from when the last person left).
+        until_end = max(math.ceil((spec.end - datetime.now(UTC)).total_seconds() / 60), 0)
+        length = math.ceil((spec.end - spec.start).total_seconds() / 60)
         params = {
             "name": spec.title[:256] or spec.key,
             "meetingID": spec.key,
             "record": "false",
             "meetingKeepEvents": "true",  # needed for the analytics callback without recording
-            "meetingExpireIfNoUserJoinedInMinutes": minutes + EXPIRY_MARGIN_MINUTES,
-            "meetingExpireWhenLastUserLeftInMinutes": minutes + EXPIRY_MARGIN_MINUTES,
+            "meetingExpireIfNoUserJoinedInMinutes": until_end + EXPIRY_MARGIN_MINUTES,
+            "meetingExpireWhenLastUserLeftInMinutes": length + EXPIRY_MARGIN_MINUTES,
             "meta_analytics-callback-url": self._callback("analytics_url", spec.key),
             "meta_seminarium-channel": spec.channel or None,
         }
