@@ -363,7 +363,19 @@ def test_interpreters_are_given_their_channel_on_the_session_page(world):
     ]
     assert not SessionRole.objects.filter(person=interpreter).exists()
     assert client.post(url, {**form, "role": "interpreter", "channel": "ru"}).status_code == 302
-    assert SessionRole.objects.get(person=interpreter).channel == "ru"
+    role = SessionRole.objects.get(person=interpreter)
+    assert role.channel == "ru"
+    # The session drops Russian: editing the role shows the channel as no longer offered
+    # and keeps it unless it is changed.
+    session.interpretation_languages = ["en"]
+    session.save()
+    edit = reverse("console:session_role_edit", args=[world.a.pk, session.pk, role.pk])
+    choices = dict(client.get(edit).context["form"].fields["channel"].choices)
+    assert choices["ru"].endswith("(no longer offered)")
+    kept = client.post(edit, {**form, "role": "interpreter", "channel": "ru", "protocol_order": 3})
+    assert kept.status_code == 302
+    role.refresh_from_db()
+    assert (role.channel, role.protocol_order) == ("ru", 3)
 
 
 def test_session_roles_offer_only_people_taking_part(world):

@@ -637,6 +637,13 @@ def _aware(value: Any) -> datetime | None:
     return parsed.replace(tzinfo=UTC)  # stored in UTC where the database keeps no zone
 
 
+def _join_record_table() -> str:
+    """The join record's table with the columns both inserts give, in their order."""
+    q = connection.ops.quote_name
+    columns = ", ".join(q(name) for name in ("link_id", "session_id", "room_id", "channel", "at"))
+    return f"{q(JoinRecord._meta.db_table)} ({columns})"
+
+
 @cache
 def _join_and_record_sql() -> str:
     """PostgreSQL: the lookup and, when the click gets in, the join record, in one statement.
@@ -648,12 +655,10 @@ def _join_and_record_sql() -> str:
     clicks, not attendance, and a crash loses at most the last fraction of a second of
     them, while waiting for each flush would cap the surge at the disk's flush rate.
     """
-    q = connection.ops.quote_name
-    columns = ", ".join(q(name) for name in ("link_id", "session_id", "room_id", "channel", "at"))
     # Only table and column names and our own constants are formatted in.
     return (
         f"WITH found AS ({_join_sql()}), recorded AS ("  # noqa: S608
-        f"INSERT INTO {q(JoinRecord._meta.db_table)} ({columns})"
+        f"INSERT INTO {_join_record_table()}"
         " SELECT link_id, %s, room_id, room_channel, %s"
         " FROM found, (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous"
         f" WHERE room_status = '{Room.Status.READY}' AND session_start <= %s"
@@ -707,9 +712,7 @@ def _join_row(token: str, session_id: int, channel: str, now: datetime) -> JoinR
 def _join_insert_sql() -> str:
     """The join record where the lookup did not write it (SQLite), as plain SQL: the ORM's
     insert costs more than the insert."""
-    q = connection.ops.quote_name
-    columns = ", ".join(q(name) for name in ("link_id", "session_id", "room_id", "channel", "at"))
-    return f"INSERT INTO {q(JoinRecord._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
+    return f"INSERT INTO {_join_record_table()} VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
 
 
 def _record_join(link_id: int, session_id: int, room_id: int, channel: str, at: datetime) -> None:

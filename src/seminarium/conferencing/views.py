@@ -90,6 +90,10 @@ def _no_link(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _ready(room: Room | None) -> bool:
+    return room is not None and room.status == Room.Status.READY
+
+
 def _session_rows(link, now: datetime, zone, language: str) -> list[dict]:
     participation = link.participation
     programme = participation.programme
@@ -109,6 +113,9 @@ def _session_rows(link, now: datetime, zone, language: str) -> list[dict]:
     for session in sessions:
         channels = [c for c in session.interpretation_languages or [] if c]
         floor = rooms.get((session.pk, ""))
+        # With a room per channel (not Zoom's own interpretation) an interpreter is
+        # offered the floor as well as their own channel's room, and needs both ready.
+        own_room = rooms.get((session.pk, interpreting.get(session.pk) or None))
         opens = services.join_opens(session.start)
         rows.append(
             {
@@ -120,13 +127,11 @@ def _session_rows(link, now: datetime, zone, language: str) -> list[dict]:
                 "opens": locales.short_time(opens, zone, language),
                 "is_open": opens <= now < session.end,
                 "is_over": now >= session.end,
-                "ready": floor is not None and floor.status == Room.Status.READY,
+                "ready": _ready(floor) and (own_room is None or _ready(own_room)),
                 "channels": channels,
                 "chosen": remembered if remembered in channels else "",
                 "interpreting": interpreting.get(session.pk, ""),
-                # With a room per channel (not Zoom's own interpretation) an interpreter
-                # is offered the floor as well as their channel.
-                "interpreting_room": (session.pk, interpreting.get(session.pk) or None) in rooms,
+                "interpreting_room": own_room is not None,
             }
         )
     return rows

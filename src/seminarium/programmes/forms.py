@@ -160,10 +160,15 @@ class SessionRoleForm(ConsoleModelForm):
         person.queryset = people_taking_part(programme)
         person.help_text = _("People taking part in this programme; add others under Participants.")
         channels = [code for code in session.interpretation_languages or [] if code]
+        choices = [("", "—"), *_language_choices(channels)]
+        if (current := self.instance.channel) and current not in channels:
+            # Kept as it is until someone changes it, rather than blanked unseen.
+            name = locales.language_name(current, get_language())
+            choices.append((current, _("%(language)s (no longer offered)") % {"language": name}))
         self.fields["channel"] = forms.ChoiceField(
             label=self.fields["channel"].label,
             help_text=self.fields["channel"].help_text,
-            choices=[("", "—"), *_language_choices(channels)],
+            choices=choices,
             required=False,
         )
 
