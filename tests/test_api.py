@@ -181,6 +181,16 @@ def test_token_command_lists_and_revokes(world):
     assert response.status_code == 401
 
 
+def test_no_token_starts_with_a_dash_that_the_command_line_would_read_as_an_option(
+    world, monkeypatch
+):
+    keys = iter(["-starts-with-a-dash" + "x" * 24, "fine" + "x" * 39])
+    monkeypatch.setattr("seminarium.core.models.secrets.token_urlsafe", lambda _n: next(keys))
+    token, key = ApiToken.issue(world.organiser_b, "sync")
+    assert key.startswith("fine") and token.prefix == key[:8]
+    call_command("token", "revoke", token.prefix, stdout=StringIO())
+
+
 def test_token_command_refuses_an_unknown_user(db):
     with pytest.raises(CommandError, match="nobody"):
         call_command("token", "create", "nobody")

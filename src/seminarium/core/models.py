@@ -137,7 +137,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user, name: str) -> tuple["ApiToken", str]:
         """Create a token; return it with its key, which is never shown again."""
-        key = secrets.token_urlsafe(32)
+        # A prefix starting with "-" would read as an option to `seminarium token revoke`.
+        while (key := secrets.token_urlsafe(32)).startswith("-"):
+            pass
         token = cls.objects.create(user=user, name=name, key_hash=_hash_token(key), prefix=key[:8])
         return token, key
 
