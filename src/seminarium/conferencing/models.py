@@ -131,9 +131,18 @@ class JoinRecord(models.Model):
     The latest record's channel is the participant's remembered channel choice.
     """
 
-    link = models.ForeignKey(PersonalLink, on_delete=models.CASCADE, related_name="joins")
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="join_records")
-    room = models.ForeignKey(Room, on_delete=models.SET_NULL, null=True, related_name="joins")
+    # No foreign-key constraints in the database (Django still cascades): on PostgreSQL
+    # their triggers share-lock the link, session and room rows on every insert, and at
+    # the top of the hour thousands of joins lock the same session and room rows.
+    link = models.ForeignKey(
+        PersonalLink, on_delete=models.CASCADE, related_name="joins", db_constraint=False
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="join_records", db_constraint=False
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.SET_NULL, null=True, related_name="joins", db_constraint=False
+    )
     channel = models.CharField(max_length=10, blank=True)
     at = models.DateTimeField()
 
