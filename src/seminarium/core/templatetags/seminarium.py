@@ -47,7 +47,10 @@ def country_name(code: str) -> str:
 
 
 @register.filter
-def language_name(code: str) -> str:
+def language_label(code: str) -> str:
+    """The language's name in the viewer's language (``ru`` -> ``русский``). Not called
+    language_name: Django's i18n library has a filter of that name (English names only),
+    and loading i18n in a template would put it in place of this one."""
     return locales.language_name(code, get_language())
 
 
