@@ -170,8 +170,10 @@ def test_verification_shows_only_what_the_certificate_states(world, settings):
         assert name in content
     assert "Judges Seminar" in content and certificate.grouped_code in content
     person = world["kz"].person
+    # The random code may contain "KZ" by chance: look for the country elsewhere.
+    rest = content.replace(certificate.code, "").replace(certificate.grouped_code, "")
     for private in [person.email, str(person.position), "KZ", "Kazakhstan", "minutes"]:
-        assert private not in content, private
+        assert private not in rest, private
     assert f"max-age={settings.CERTIFICATE_VERIFY_MAX_AGE}" in page["Cache-Control"]
     assert "public" in page["Cache-Control"]
 
