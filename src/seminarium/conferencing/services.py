@@ -669,19 +669,16 @@ def _join_and_record_sql() -> str:
 
 def _join_row(token: str, session_id: int, channel: str, now: datetime) -> JoinRow | None:
     lookup = [session_id, channel, channel, token]
-    records = connection.vendor == "postgresql"
-    if records:
+    if connection.vendor == "postgresql":
         opens_by = now + timedelta(minutes=settings.JOIN_OPENS_MINUTES)
-        row = fetch_one_checking_connection(
+        found = fetch_one_checking_connection(
             _join_and_record_sql(), [*lookup, session_id, now, opens_by, now]
         )
+        row, recorded = (found[:-1], bool(found[-1])) if found else (None, False)
     else:
-        row = fetch_one_checking_connection(_join_sql(), lookup)
+        row, recorded = fetch_one_checking_connection(_join_sql(), lookup), False
     if row is None:
         return None
-    recorded = bool(row[-1]) if records else False
-    if records:
-        row = row[:-1]
     link_id, participation_id, programme_id, person_id = row[:4]
     person_values = dict(zip(PERSON_FIELDS, row[4 : 4 + len(PERSON_FIELDS)], strict=True))
     start, end, *room_values, moderator, registrant_url = row[4 + len(PERSON_FIELDS) :]

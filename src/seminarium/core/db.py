@@ -63,17 +63,19 @@ def fetch_one_checking_connection(sql: str, params: list) -> tuple | None:
     )
     if retry:
         connection.health_check_done = True
-    try:
+
+    def run() -> tuple | None:
         with server_bound_cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
+
+    try:
+        return run()
     except (OperationalError, InterfaceError):
         if not retry or connection.is_usable():
             raise
     connection.close()
-    with server_bound_cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+    return run()
 
 
 @contextmanager
