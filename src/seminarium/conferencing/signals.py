@@ -34,14 +34,11 @@ def session_role_changed(
     Not when the role goes with its session or programme: there is nothing to follow."""
     if raw or (origin is not None and not isinstance(origin, SessionRole)):
         return
-    session = Session.objects.filter(pk=instance.session_id).values("programme_id").first()
-    if (
-        session
-        and Programme.objects.filter(
-            pk=session["programme_id"], status=Programme.Status.PUBLISHED
-        ).exists()
-    ):
-        _plan(session["programme_id"])
+    published = Programme.objects.filter(
+        sessions__pk=instance.session_id, status=Programme.Status.PUBLISHED
+    ).values_list("pk", flat=True)
+    if (programme_id := published.first()) is not None:
+        _plan(programme_id)
 
 
 @receiver(post_save, sender=Programme, dispatch_uid="conferencing_programme_saved")
