@@ -163,7 +163,7 @@ class SessionRoleForm(ConsoleModelForm):
         choices = [("", "—"), *_language_choices(channels)]
         if (current := self.instance.channel) and current not in channels:
             # Kept as it is until someone changes it, rather than blanked unseen.
-            name = locales.language_name(current, get_language())
+            ((_code, name),) = _language_choices([current])
             choices.append((current, _("%(language)s (no longer offered)") % {"language": name}))
         self.fields["channel"] = forms.ChoiceField(
             label=self.fields["channel"].label,
