@@ -22,22 +22,37 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.pool import Pool
 
-from django.db import InterfaceError, OperationalError, connection, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 
 
 @contextmanager
 def server_bound_cursor() -> Iterator[CursorWrapper]:
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    with _server_bound_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
+        yield cursor
+
+
+# The default connection is looked up once per call and passed on: each attribute read
+# through ``django.db.connection`` is a lookup in asgiref's context-local storage, and the
+# join click made a dozen of them.
+@contextmanager
+def _server_bound_cursor(db: BaseDatabaseWrapper) -> Iterator[CursorWrapper]:
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             yield cursor
         return
     from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg import pq
 
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    bound = ServerBindingCursor(db.connection)
+    # Results in binary: psycopg loads them in C, where Django's loader for timestamps in
+    # text parses each one in Python.
+    bound.format = pq.Format.BINARY
     # _prepare_cursor is how Django wraps its own cursors (logging, query counting).
-    with connection._prepare_cursor(ServerBindingCursor(connection.connection)) as cursor:
+    with db._prepare_cursor(bound) as cursor:
         yield cursor
 
 
@@ -54,27 +69,28 @@ def fetch_one_checking_connection(sql: str, params: list) -> tuple | None:
     statement could a write in it (the join record) be made twice, which a click log
     can bear. Outside a transaction only.
     """
+    db = connections[DEFAULT_DB_ALIAS]
     retry = (
-        connection.vendor == "postgresql"
-        and connection.health_check_enabled
-        and not connection.health_check_done
-        and connection.connection is not None
-        and not connection.in_atomic_block
+        db.vendor == "postgresql"
+        and db.health_check_enabled
+        and not db.health_check_done
+        and db.connection is not None
+        and not db.in_atomic_block
     )
     if retry:
-        connection.health_check_done = True
+        db.health_check_done = True
 
     def run() -> tuple | None:
-        with server_bound_cursor() as cursor:
+        with _server_bound_cursor(db) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
 
     try:
         return run()
     except (OperationalError, InterfaceError):
-        if not retry or connection.is_usable():
+        if not retry or db.is_usable():
             raise
-    connection.close()
+    db.close()
     return run()
 
 
