@@ -134,14 +134,26 @@ class JoinRecord(models.Model):
     # No foreign-key constraints in the database (Django still cascades): on PostgreSQL
     # their triggers share-lock the link, session and room rows on every insert, and at
     # the top of the hour thousands of joins lock the same session and room rows.
+    # Only the link is indexed, as records are read by link (the remembered channel, the
+    # presence check); an index on the session or the room would serve only the rare
+    # deletion of one, and every join would pay to keep it.
     link = models.ForeignKey(
         PersonalLink, on_delete=models.CASCADE, related_name="joins", db_constraint=False
     )
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, related_name="join_records", db_constraint=False
+        Session,
+        on_delete=models.CASCADE,
+        related_name="join_records",
+        db_constraint=False,
+        db_index=False,
     )
     room = models.ForeignKey(
-        Room, on_delete=models.SET_NULL, null=True, related_name="joins", db_constraint=False
+        Room,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="joins",
+        db_constraint=False,
+        db_index=False,
     )
     channel = models.CharField(max_length=10, blank=True)
     at = models.DateTimeField()
