@@ -27,6 +27,7 @@ from seminarium.core.audit import audited_save, record
 from seminarium.core.db import fetch_one_checking_connection, server_bound_cursor
 from seminarium.core.tasks import enqueue_after_commit
 from seminarium.people.models import Person
+from seminarium.people.names import NameForms
 from seminarium.programmes.models import (
     Participation,
     Programme,
@@ -417,7 +418,9 @@ def register_zoom_participants(room: Room) -> int:
         if not participation.person.email:
             continue
         try:
-            registrant_id, join_url = video.register(provisioned, joiner_for(participation))
+            registrant_id, join_url = video.register(
+                provisioned, joiner_for(participation.pk, participation.person)
+            )
         except ProviderError as error:
             # The next room job or sweep tries again; the others need not wait.
             logger.warning("Participant %s not registered with Zoom: %s", participation.pk, error)
@@ -509,11 +512,14 @@ def remembered_channel(link: PersonalLink) -> str:
 
 
 def joiner_for(
-    participation: Participation, *, moderator: bool = False, personal_url: str = ""
+    participation_id: int,
+    person: "Person | JoiningPerson",
+    *,
+    moderator: bool = False,
+    personal_url: str = "",
 ) -> Joiner:
-    person = participation.person
     return Joiner(
-        ref=str(participation.pk),
+        ref=str(participation_id),
         display_name=person.display_name(person.preferred_language),
         email=person.email,
         moderator=moderator,
@@ -528,13 +534,29 @@ def join_opens(session_start: datetime) -> datetime:
 # The join path
 
 
+@dataclass(frozen=True)
+class JoiningPerson:
+    """Who clicked join, as the join's one statement read them: what the room page and the
+    provider need. Plain values: building the person's and the participation's model
+    instances cost the click more than all of this."""
+
+    participation_id: int
+    names: NameForms
+    preferred_language: str
+    home_timezone: str
+    email: str
+
+    def display_name(self, language: str) -> str:
+        return self.names.for_reader(language)
+
+
 @dataclass
 class JoinAttempt:
     """What one join click found. ``outcome`` is one of: unknown, early, ended, not_ready,
     redirect, embed."""
 
     outcome: str
-    participation: Participation | None = None
+    person: JoiningPerson | None = None
     session_start: datetime | None = None
     session_end: datetime | None = None
     room: Mapping[str, Any] | None = None
@@ -543,6 +565,7 @@ class JoinAttempt:
     provider_name: str = ""
 
 
+# In the order NameForms.of takes the names, then what JoiningPerson needs.
 PERSON_FIELDS = (
     "family_name",
     "given_name",
@@ -554,14 +577,13 @@ PERSON_FIELDS = (
     "preferred_language",
     "home_timezone",
     "email",
-    "user_id",
 )
 
 
 @dataclass
 class JoinRow:
     link_id: int
-    participation: Participation
+    person: JoiningPerson
     session_start: datetime | None
     session_end: datetime | None
     room: dict[str, Any] | None
@@ -601,7 +623,7 @@ def _join_sql() -> str:
     # Only table and column names and our own constants are formatted in; values are
     # bound parameters.
     sql = f"""
-        SELECT l.id AS link_id, p.id, p.programme_id, p.person_id, {person},
+        SELECT l.id AS link_id, p.id, {person},
                s.{q("start")} AS session_start, s.{q("end")} AS session_end,
                r.id AS room_id, r.channel AS room_channel, r.provider, r.status AS room_status,
                r.provider_room_id, r.data,
@@ -679,23 +701,19 @@ def _join_row(token: str, session_id: int, channel: str, now: datetime) -> JoinR
         row, recorded = fetch_one_checking_connection(_join_sql(), lookup), False
     if row is None:
         return None
-    link_id, participation_id, programme_id, person_id = row[:4]
-    person_values = dict(zip(PERSON_FIELDS, row[4 : 4 + len(PERSON_FIELDS)], strict=True))
-    start, end, *room_values, moderator, registrant_url = row[4 + len(PERSON_FIELDS) :]
+    link_id, participation_id = row[:2]
+    *name_fields, language, zone, email = row[2 : 2 + len(PERSON_FIELDS)]
+    start, end, *room_values, moderator, registrant_url = row[2 + len(PERSON_FIELDS) :]
     room = None
     if room_values[0] is not None:
         names = ("id", "channel", "provider", "status", "provider_room_id", "data")
         room = dict(zip(names, room_values, strict=True))
         if isinstance(room["data"], str):
             room["data"] = json.loads(room["data"] or "{}")
-    participation = Participation(
-        pk=participation_id,
-        programme_id=programme_id,
-        person=Person(pk=person_id, **person_values),
-    )
+    person = JoiningPerson(participation_id, NameForms.of(*name_fields), language, zone, email)
     return JoinRow(
         link_id=link_id,
-        participation=participation,
+        person=person,
         session_start=_aware(start),
         session_end=_aware(end),
         room=room,
@@ -726,7 +744,7 @@ def join(token: str, session_id: int, channel: str, now: datetime | None = None)
         return JoinAttempt("unknown")
     attempt = JoinAttempt(
         "",
-        participation=row.participation,
+        person=row.person,
         session_start=row.session_start,
         session_end=row.session_end,
     )
@@ -747,7 +765,8 @@ def join(token: str, session_id: int, channel: str, now: datetime | None = None)
     try:
         video = provider(summary["provider"])
         joiner = joiner_for(
-            row.participation,
+            row.person.participation_id,
+            row.person,
             moderator=row.is_moderator,
             personal_url=row.registrant_url or "",
         )

@@ -241,7 +241,7 @@ def join(request: HttpRequest, token: str, session_id: int) -> HttpResponse:
         response["Cache-Control"] = "private, no-store"
         response["Referrer-Policy"] = "no-referrer"
         return response
-    person = attempt.participation.person
+    person = attempt.person
     if attempt.outcome == "embed":
         return _room_page(request, person, attempt, token, session_id)
     # Too early, over, or the room is not there: say so, and offer to try again.

@@ -129,11 +129,14 @@ class Person(models.Model):
 
     @property
     def name_forms(self) -> NameForms:
-        return NameForms(
-            native=self.native_name,
-            latin=self.latin_name,
-            chinese=self.chinese_name,
-            russian=self.russian_name,
+        return NameForms.of(
+            self.family_name,
+            self.given_name,
+            self.patronymic,
+            self.latin_family_name,
+            self.latin_given_name,
+            self.chinese_name,
+            self.russian_name,
         )
 
     def display_name(self, language: str | None = None) -> str:

@@ -53,6 +53,25 @@ class NameForms:
     chinese: str = ""
     russian: str = ""
 
+    @classmethod
+    def of(
+        cls,
+        family: str,
+        given: str,
+        patronymic: str,
+        latin_family: str,
+        latin_given: str,
+        chinese: str = "",
+        russian: str = "",
+    ) -> "NameForms":
+        """The forms from the name fields as a person's record keeps them."""
+        return cls(
+            native=join_name(family, given, patronymic),
+            latin=join_name(latin_family, latin_given),
+            chinese=chinese,
+            russian=russian,
+        )
+
     def for_reader(self, language: str) -> str:
         language = language.lower()
         if language in _CHINESE_READERS or language.startswith("zh"):
