@@ -1,7 +1,9 @@
 """Personal join links and the join path: states, roles, channels and the query budget."""
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import jwt
 import pytest
@@ -122,6 +124,27 @@ def test_open_session_opens_the_room_page_with_one_read_and_one_write(
     assert (record.room, record.channel, record.link) == (room, "ru", setup["link"])
     # The token is not the provider's URL, and the provider's URL is not in the link.
     assert room.key not in token
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("ru", "Ван Вэй"), ("zh-hans", "王伟"), ("en", "Wang Wei")],
+)
+def test_the_room_shows_the_name_in_the_script_the_participant_reads(setup, language, expected):
+    Person.objects.filter(pk=setup["participation"].person_id).update(
+        family_name="王",
+        given_name="伟",
+        patronymic="",
+        latin_family_name="Wang",
+        latin_given_name="Wei",
+        chinese_name="",
+        russian_name="Ван Вэй",
+        preferred_language=language,
+    )
+    body = _join(setup["link"].token, setup["session"].pk).content.decode()
+    # Public Jitsi reads the name from the room URL's fragment, as a JSON string.
+    shown = re.search(r"#userInfo\.displayName=([^\"&]+)", body).group(1)
+    assert json.loads(unquote(shown)) == expected
 
 
 def test_too_early(setup):
