@@ -51,3 +51,10 @@ def test_display_fallback_order(forms, language, expected):
 def test_display_is_always_one_of_the_supplied_forms(native, language):
     forms = NameForms(native=native)
     assert forms.for_reader(language) == native
+
+
+def test_name_forms_of_a_records_fields():
+    assert NameForms.of("王", "伟", "", "Wang", "Wei") == NameForms(native="王伟", latin="Wang Wei")
+    assert NameForms.of("Иванов", "Иван", "Иванович", "Ivanov", "Ivan", russian="x") == NameForms(
+        native="Иванов Иван Иванович", latin="Ivanov Ivan", russian="x"
+    )
