@@ -338,15 +338,16 @@ def sync_interpreters(programme: Programme) -> int:
         resend = False
         for _attempt in range(3):
             seats = _interpreter_seats(room.session)
-            if not resend and room.data.get("interpreters") == _seats_sent(seats):
+            sent = _seats_sent(seats)
+            if not resend and room.data.get("interpreters") == sent:
                 break
             try:
                 video.update_interpreters(ProvisionedRoom(room.provider_room_id, room.data), seats)
             except ProviderError as error:
                 logger.warning("Interpreters of room %s not sent: %s", room.pk, error)
                 break
-            if _seats_sent(_interpreter_seats(room.session)) == _seats_sent(seats):
-                room.data = {**room.data, "interpreters": _seats_sent(seats)}
+            if _seats_sent(_interpreter_seats(room.session)) == sent:
+                room.data = {**room.data, "interpreters": sent}
                 room.save(update_fields=["data"])
                 updated += 1
                 break
