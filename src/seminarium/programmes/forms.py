@@ -159,9 +159,9 @@ class SessionRoleForm(ConsoleModelForm):
         person = self.fields["person"]
         person.queryset = people_taking_part(programme)
         person.help_text = _("People taking part in this programme; add others under Participants.")
-        channels = [code for code in session.interpretation_languages or [] if code]
-        choices = [("", "—"), *_language_choices(channels)]
-        if (current := self.instance.channel) and current not in channels:
+        self.channels = [code for code in session.interpretation_languages or [] if code]
+        choices = [("", "—"), *_language_choices(self.channels)]
+        if (current := self.instance.channel) and current not in self.channels:
             # Kept as it is until someone changes it, rather than blanked unseen.
             ((_code, name),) = _language_choices([current])
             choices.append((current, _("%(language)s (no longer offered)") % {"language": name}))
@@ -175,8 +175,7 @@ class SessionRoleForm(ConsoleModelForm):
     def clean(self):
         cleaned = super().clean()
         is_interpreter = cleaned.get("role") == SessionRole.Role.INTERPRETER
-        channels = self.instance.session.interpretation_languages or []
-        if is_interpreter and channels and not cleaned.get("channel"):
+        if is_interpreter and self.channels and not cleaned.get("channel"):
             self.add_error("channel", _("Choose the language this interpreter interprets into."))
         if not is_interpreter and cleaned.get("channel"):
             self.add_error("channel", _("Only interpreters interpret into a channel."))
