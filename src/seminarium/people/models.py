@@ -14,7 +14,7 @@ from i18nfield.fields import I18nCharField
 from seminarium.core.models import Country
 from seminarium.core.preferences import valid_zone
 
-from .names import NameForms, join_name
+from .names import NameForms
 
 
 def validate_timezone(value: str) -> None:
@@ -121,11 +121,11 @@ class Person(models.Model):
 
     @property
     def native_name(self) -> str:
-        return join_name(self.family_name, self.given_name, self.patronymic)
+        return self.name_forms.native
 
     @property
     def latin_name(self) -> str:
-        return join_name(self.latin_family_name, self.latin_given_name)
+        return self.name_forms.latin
 
     @property
     def name_forms(self) -> NameForms:
